@@ -1,0 +1,41 @@
+"""The parts of one Sumo Logic log search, rendered in the order a Sumo user writes them."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldExtraction:
+    """One JSON key pulled out of the raw message under the name the condition uses."""
+
+    path: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SumoSearch:
+    """Scope before the first pipe, a `json` stage, then a `where` stage.
+
+    `condition` is a Sumo boolean expression over the extracted fields (and `_raw`), or None
+    when the scope alone selects the events.
+    """
+
+    scope: str
+    extractions: tuple[FieldExtraction, ...]
+    condition: str | None
+
+    def json_stage(self) -> str | None:
+        """The `json` stage that extracts every field the condition uses, keeping all messages."""
+        if not self.extractions:
+            return None
+        paths = ", ".join(f'"{e.path}"' for e in self.extractions)
+        names = ", ".join(e.name for e in self.extractions)
+        return f"| json field=_raw {paths} as {names} nodrop"
+
+    def render(self) -> str:
+        """The whole search, one stage per line."""
+        lines = [self.scope]
+        json_stage = self.json_stage()
+        if json_stage:
+            lines.append(json_stage)
+        if self.condition:
+            lines.append(f"| where {self.condition}")
+        return "\n".join(lines)

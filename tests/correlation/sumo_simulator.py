@@ -141,7 +141,7 @@ def _aggregate(text: str, rows: list[Row]) -> list[Row]:
     out = []
     for key, members in groups.items():
         result: Row = dict(zip(key_fields, key))
-        for item in aggregates.split(", "):
+        for item in _top_level(aggregates):
             call, _, name = item.partition(" as ")
             if call == "count":
                 result[_field(name)] = len(members)
@@ -154,6 +154,18 @@ def _aggregate(text: str, rows: list[Row]) -> list[Row]:
             result[_field(name)] = AGGREGATES[function](values, args)
         out.append(result)
     return out
+
+
+def _top_level(text: str) -> list[str]:
+    """Split a comma-separated list at the commas outside parentheses."""
+    items, depth, start = [], 0, 0
+    for position, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            items.append(text[start:position].strip())
+            start = position + 1
+    items.append(text[start:].strip())
+    return items
 
 
 def _numbers(values: list[Any]) -> list[float]:

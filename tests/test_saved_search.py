@@ -67,7 +67,9 @@ def test_a_correlation_looks_back_twice_its_timespan():
     item = saved_search(rules()["Beaconing host"], "q")
 
     assert item["search"]["defaultTimeRange"] == "-30m"
-    assert item["description"] == "Level: medium\nSigma rule id: 6d2f1a30-8c4b-4e5a-9b7d-1f0e2c3a4b5c"
+    assert item["description"] == (
+        "Level: medium\nSigma rule id: 6d2f1a30-8c4b-4e5a-9b7d-1f0e2c3a4b5c"
+    )
 
 
 def test_a_time_range_uses_the_largest_unit_that_divides_it():
@@ -83,14 +85,18 @@ def test_a_time_range_uses_the_largest_unit_that_divides_it():
 
 def test_the_folder_is_importable_json_with_searches_sorted_by_name():
     found = rules()
-    items = [saved_search(found["Suspicious user agent"], "q1"), saved_search(found["Beaconing host"], "q2")]
+    items = [
+        saved_search(found["Suspicious user agent"], "q1"),
+        saved_search(found["Beaconing host"], "q2"),
+    ]
 
     folder = json.loads(saved_search_folder(items))
 
     assert folder["type"] == "FolderSyncDefinition"
     assert folder["name"] == "Sigma detections"
     assert folder["description"] == "2 saved searches converted from Sigma rules"
-    assert [child["name"] for child in folder["children"]] == ["Beaconing host", "Suspicious user agent"]
+    names = [child["name"] for child in folder["children"]]
+    assert names == ["Beaconing host", "Suspicious user agent"]
 
 
 def test_the_folder_text_does_not_depend_on_input_order():

@@ -149,7 +149,8 @@ def test_events_the_base_rule_does_not_match_are_not_counted():
         correlation(MANY_FAILED_LOGONS), [("failed_logon", FAILED_LOGON_SEARCH)]
     )
     events = [failed_logon(EDGE + SECOND * i) for i in range(7)]
-    events.append(event(EDGE + 8 * SECOND, {"EventID": "4624", "EventData": {"TargetUserName": "bob"}}))
+    successful = {"EventID": "4624", "EventData": {"TargetUserName": "bob"}}
+    events.append(event(EDGE + 8 * SECOND, successful))
 
     assert run(query, events) == []
 
@@ -279,7 +280,9 @@ def test_an_equal_count_alerts_on_exactly_that_many_events():
 
 def test_generate_does_not_change_the_correlation_query():
     plain = correlation(MANY_FAILED_LOGONS)
-    generating = correlation(MANY_FAILED_LOGONS.replace("    timespan:", "    generate: true\n    timespan:"))
+    generating = correlation(
+        MANY_FAILED_LOGONS.replace("    timespan:", "    generate: true\n    timespan:")
+    )
 
     assert generating.generate is True
     assert render_correlation(generating, [("failed_logon", FAILED_LOGON_SEARCH)]) == (

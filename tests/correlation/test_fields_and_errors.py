@@ -59,10 +59,13 @@ def test_a_group_by_field_that_is_no_plain_identifier_is_quoted():
     search = SumoSearch(SCOPE, (FieldExtraction("EventData.src-ip", '%"src-ip"'),), None)
 
     query = render_correlation(rule, [("failed_logon", search)])
-    rows = run(query, [event(EDGE + SECOND * i, {"EventData": {"src-ip": "10.1.1.1"}}) for i in range(2)])
+    events = [event(EDGE + SECOND * i, {"EventData": {"src-ip": "10.1.1.1"}}) for i in range(2)]
+    rows = run(query, events)
 
     assert "by window_phase, window_start_ms, %\"src-ip\"\n" in query
-    assert query.endswith('| fields window_start, first_seen, last_seen, %"src-ip", event_count, avg_gap_ms')
+    assert query.endswith(
+        '| fields window_start, first_seen, last_seen, %"src-ip", event_count, avg_gap_ms'
+    )
     assert {r["src-ip"] for r in rows} == {"10.1.1.1"}
 
 
@@ -182,7 +185,7 @@ def test_one_field_name_read_from_two_json_paths_is_refused():
     timespan: 5m
     condition: {gte: 2}
 """))
-    flat = SumoSearch(SCOPE, (FieldExtraction("EventID", "EventID"), FieldExtraction("User", "User")), None)
+    flat = SumoSearch(SCOPE, (FieldExtraction("User", "User"),), None)
     nested = SumoSearch(SCOPE, (FieldExtraction("EventData.User", "User"),), None)
 
     with pytest.raises(SigmaFeatureNotSupportedByBackendError, match="JSON path 'User'"):
@@ -196,7 +199,9 @@ def test_a_base_rule_without_condition_tags_every_event_in_scope():
 """))
     everything = SumoSearch(SCOPE, (), None)
 
-    query = render_correlation(rule, [("failed_logon", everything), ("explicit_logon", logon_search("4648"))])
+    searches = [("failed_logon", everything), ("explicit_logon", logon_search("4648"))]
+
+    query = render_correlation(rule, searches)
 
     assert query.startswith(
         '_sourceCategory=windows/security\n| json field=_raw "EventID" as EventID nodrop\n'
@@ -242,7 +247,8 @@ def test_a_value_count_over_several_fields_is_refused():
 """))
 
     with pytest.raises(SigmaFeatureNotSupportedByBackendError, match="several fields"):
-        render_correlation(rule, [("failed_logon", logon_search("4625", "IpAddress", "TargetUserName"))])
+        search = logon_search("4625", "IpAddress", "TargetUserName")
+        render_correlation(rule, [("failed_logon", search)])
 
 
 def test_a_percentile_correlation_without_percentile_is_a_rule_error():
@@ -273,8 +279,10 @@ correlation:
     collection = SigmaCollection.from_yaml(text)
     outer = next(r for r in collection.rules if r.title == "Repeated bursts")
 
-    with pytest.raises(SigmaFeatureNotSupportedByBackendError, match="correlation of the correlation"):
-        render_correlation(outer, [("1b6f3a52-0c9d-4e8b-a7f1-3d2c4b5a6e70", logon_search("4625"))])
+    searches = [("1b6f3a52-0c9d-4e8b-a7f1-3d2c4b5a6e70", logon_search("4625"))]
+
+    with pytest.raises(SigmaFeatureNotSupportedByBackendError, match="correlation of the corr"):
+        render_correlation(outer, searches)
 
 
 def test_a_range_condition_is_rejected_by_pysigma_before_it_reaches_the_query():

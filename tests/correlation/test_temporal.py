@@ -34,10 +34,15 @@ SCOPE = "_sourceCategory=windows/sysmon"
 
 
 def search(tool: str) -> SumoSearch:
-    return SumoSearch(SCOPE, EXTRACTIONS, f'EventID = "1" and toLowerCase(Image) matches "*\\\\{tool}"')
+    condition = f'EventID = "1" and toLowerCase(Image) matches "*\\\\{tool}"'
+    return SumoSearch(SCOPE, EXTRACTIONS, condition)
 
 
-SEARCHES = [("recon", search("whoami.exe")), ("archive", search("7z.exe")), ("upload", search("curl.exe"))]
+SEARCHES = [
+    ("recon", search("whoami.exe")),
+    ("archive", search("7z.exe")),
+    ("upload", search("curl.exe")),
+]
 
 
 def rule(kind: str, rules: str, extra: str = "") -> str:
@@ -54,7 +59,8 @@ correlation:
 
 def process(second: int, tool: str, host: str = "ws1") -> dict:
     image = f"C:\\Windows\\System32\\{tool}"
-    return event(EDGE + SECOND * second, {"EventID": "1", "Computer": host, "EventData": {"Image": image}})
+    message = {"EventID": "1", "Computer": host, "EventData": {"Image": image}}
+    return event(EDGE + SECOND * second, message)
 
 
 def hosts(query: str, events: list[dict]) -> set[str]:

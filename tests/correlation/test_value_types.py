@@ -144,12 +144,13 @@ def test_values_not_shaped_like_numbers_are_left_out_of_a_sum():
 
 
 def test_value_avg_averages_the_numbers():
-    assert ", avg(value_number) as value_avg by " in query("value_avg", "{field: BytesSent, gte: 300}")
+    condition = "{field: BytesSent, gte: 300}"
+    assert ", avg(value_number) as value_avg by " in query("value_avg", condition)
     above = [connection(i, sent=sent) for i, sent in enumerate([200, 400, "n/a"])]
     below = [connection(i, sent=sent) for i, sent in enumerate([200, 399])]
 
-    assert [r["value_avg"] for r in alerts("value_avg", "{field: BytesSent, gte: 300}", above)] == [300]
-    assert alerts("value_avg", "{field: BytesSent, gte: 300}", below) == []
+    assert [r["value_avg"] for r in alerts("value_avg", condition, above)] == [300]
+    assert alerts("value_avg", condition, below) == []
 
 
 def test_value_percentile_ranks_with_pct_at_the_rules_percentile():

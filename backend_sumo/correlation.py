@@ -10,20 +10,21 @@ The query reads top to bottom the way an analyst writes one:
 4. the aggregate by window phase, window and group-by fields, then the correlation condition;
 5. triage columns: first seen, last seen, the group fields and the counts, newest first.
 
-Sigma's `timespan` is a sliding window; Sumo aggregates over fixed buckets only, and no
-aggregate can see the events of a neighbouring bucket, so a sliding window cannot be rebuilt
-exactly from `timeslice`-style buckets. The loss is made smaller with several sets of fixed
-windows (phases), each a whole span long and offset from the previous by span / phases: every
-burst that lasts at most span - span / phases falls wholly inside one window of some phase.
-Every window is a real span-long interval, so nothing fires that the sliding window would not
-catch (for the conditions that only grow with more events: gt, gte). The cost is that each
-event is counted once per phase and that one burst can be listed once per phase.
-`render_correlation` is the entry point; `correlation_fields` tells a caller which fields each
+Sigma's `timespan` is a sliding window. Sumo aggregates over fixed buckets, and no aggregate
+sees the events of a neighbouring bucket, so a sliding window cannot be rebuilt exactly. The
+loss is made smaller with several sets (phases) of fixed windows, each window one timespan
+long and each phase offset from the previous by timespan / phases: a burst that lasts at most
+timespan - timespan / phases lies wholly inside a window of some phase. Every window is a real
+interval of one timespan, so a `gt`/`gte` count never fires where the sliding window would not.
+The cost: each event is aggregated once per phase, and one burst can be listed once per phase.
+
+`render_correlation` builds the query; `correlation_fields` tells a caller which fields each
 base rule's search must extract for it.
 """
 from __future__ import annotations
 
 import logging
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,6 +67,15 @@ COMPARISONS = {
     SigmaCorrelationConditionOperator.GTE: ">=",
     SigmaCorrelationConditionOperator.EQ: "=",
     SigmaCorrelationConditionOperator.NEQ: "!=",
+}
+
+HOLDS = {
+    SigmaCorrelationConditionOperator.LT: operator.lt,
+    SigmaCorrelationConditionOperator.LTE: operator.le,
+    SigmaCorrelationConditionOperator.GT: operator.gt,
+    SigmaCorrelationConditionOperator.GTE: operator.ge,
+    SigmaCorrelationConditionOperator.EQ: operator.eq,
+    SigmaCorrelationConditionOperator.NEQ: operator.ne,
 }
 
 TEMPORAL_TYPES = (SigmaCorrelationType.TEMPORAL, SigmaCorrelationType.TEMPORAL_ORDERED)
@@ -166,7 +176,8 @@ def render_correlation(
     logger.debug("rendering %s", _label(rule))
     references = _references(rule)
     bases = _bases(rule, references, searches)
-    groups = [_field(rule, name, references) for name in rule.group_by or []]
+    group_by = {name.lower(): name for name in rule.group_by or []}.values()
+    groups = [_field(rule, name, references) for name in group_by]
     value = _value_field(rule, references)
     fields = groups + ([value] if value else [])
     _check_names(rule, bases, fields)
@@ -244,7 +255,10 @@ def _references(rule: SigmaCorrelationRule) -> list[SigmaRuleReference]:
     else:
         listed = []
 
-    unique = list({r.reference: r for r in reversed(listed)}.values())[::-1]
+    unique: list[SigmaRuleReference] = []
+    for reference in listed:
+        if reference.reference not in {u.reference for u in unique}:
+            unique.append(reference)
     for reference in unique:
         if isinstance(getattr(reference, "rule", None), SigmaCorrelationRule):
             raise _unsupported(rule, f"a correlation of the correlation '{reference.reference}'")
@@ -478,6 +492,7 @@ def _duration(ms: int) -> str:
 
 def _window_stages(rule: SigmaCorrelationRule) -> list[str]:
     """Copy each event once per phase and compute the start of its window in that phase."""
+    # Shortcoming: a burst longer than span - step can be split in every phase and missed.
     span = rule.timespan.seconds * 1000
     step = span // WINDOW_PHASES
     caught = span - step
@@ -573,6 +588,7 @@ def _condition(rule: SigmaCorrelationRule, bases: list[_Base]) -> str:
         return _extended(condition.parsed, bases)
 
     assert isinstance(condition, SigmaCorrelationCondition)
+    # Shortcoming: lt/lte/eq/neq see only windows with events; range edges cut windows short.
     comparison = f"{COMPARISONS[condition.op]} {condition.count}"
     if rule.type == SigmaCorrelationType.TEMPORAL:
         return f"rules_matched {comparison}"
@@ -589,15 +605,7 @@ def _condition(rule: SigmaCorrelationRule, bases: list[_Base]) -> str:
 
 def _holds(condition: SigmaCorrelationCondition, value: int) -> bool:
     """Whether a count meets the correlation condition."""
-    op, count = condition.op, condition.count
-    return {
-        SigmaCorrelationConditionOperator.LT: value < count,
-        SigmaCorrelationConditionOperator.LTE: value <= count,
-        SigmaCorrelationConditionOperator.GT: value > count,
-        SigmaCorrelationConditionOperator.GTE: value >= count,
-        SigmaCorrelationConditionOperator.EQ: value == count,
-        SigmaCorrelationConditionOperator.NEQ: value != count,
-    }[op]
+    return HOLDS[condition.op](value, condition.count)
 
 
 def _in_order(bases: list[_Base]) -> str:
@@ -605,9 +613,11 @@ def _in_order(bases: list[_Base]) -> str:
 
     Each alternative picks the first occurrence of the leading rules and the last occurrence of
     the trailing ones; any alternative that holds is a real sequence, so nothing fires out of
-    order. With two rules this is exact. With three or more it misses a sequence whose middle
-    rule occurs only between other occurrences of its neighbours.
+    order; events at the same millisecond count as in order. With two rules this is exact.
+    With three or more it can miss a sequence whose middle rule also fires before the first
+    occurrence of the rule listed before it and after the last occurrence of the one after it.
     """
+    # Shortcoming: for three or more rules some real sequences are missed (never invented).
     alternatives = []
     for split in range(1, len(bases)):
         times = [b.first for b in bases[:split]] + [b.last for b in bases[split:]]

@@ -213,7 +213,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    """Precedence from loosest: or, and, !, comparison and matches, + -, * / %, unary -."""
+    """Precedence from loosest: or, and, !, comparison and matches, + -, * / %."""
 
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens = tokens
@@ -275,18 +275,11 @@ class _Parser:
         return left
 
     def multiplicative(self) -> Callable[[Row], Any]:
-        left = self.unary()
+        left = self.primary()
         while self.peek() in (("op", "*"), ("op", "/"), ("op", "%")):
             op = self.take()[1]
-            left = _arithmetic(op, left, self.unary())
+            left = _arithmetic(op, left, self.primary())
         return left
-
-    def unary(self) -> Callable[[Row], Any]:
-        if self.peek() == ("op", "-"):
-            self.take()
-            inner = self.unary()
-            return lambda row: None if inner(row) is None else -inner(row)
-        return self.primary()
 
     def primary(self) -> Callable[[Row], Any]:
         kind, value = self.take()

@@ -49,7 +49,8 @@ correlation:
 
 
 def search(tool: str) -> SumoSearch:
-    return SumoSearch("_sourceCategory=windows/sysmon", (FieldExtraction("Tool", "Tool"),), f'Tool = "{tool}"')
+    extractions = (FieldExtraction("Tool", "Tool"),)
+    return SumoSearch("_sourceCategory=windows/sysmon", extractions, f'Tool = "{tool}"')
 
 
 COUNT_QUERY = render_correlation(correlation(COUNT), [("recon", search("whoami"))])

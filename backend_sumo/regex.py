@@ -99,10 +99,11 @@ class _Translator:
                 after_atom = True
         return "".join(out)
 
-    def _fail(self, what: str) -> UnsupportedRegexError:
-        """The error for an unsupported construct at the current position."""
+    def _fail(self, what: str, position: int | None = None) -> UnsupportedRegexError:
+        """The error for an unsupported construct at `position` (default: the current one)."""
+        where = self.position if position is None else position
         return UnsupportedRegexError(
-            f"regular expression '{self.pattern}' uses {what} at position {self.position}, "
+            f"regular expression '{self.pattern}' uses {what} at position {where}, "
             "which RE2 (the regex engine of Sumo Logic) does not support"
         )
 
@@ -115,9 +116,10 @@ class _Translator:
 
     def _escape(self, in_class: bool) -> str:
         """A backslash escape starting at the current position."""
-        if self.position + 1 >= len(self.pattern):
+        start = self.position
+        if start + 1 >= len(self.pattern):
             raise self._fail("a trailing backslash")
-        char = self.pattern[self.position + 1]
+        char = self.pattern[start + 1]
         self.position += 2
 
         if char in (CLASS_ESCAPES if in_class else KEPT_ESCAPES):
@@ -137,9 +139,9 @@ class _Translator:
         if char == "Q" and not in_class:
             return self._quoted_run()
         if char.isdigit():
-            raise self._fail("a back-reference or octal escape")
+            raise self._fail("a back-reference or octal escape", start)
         if char.isascii() and char.isalpha():
-            raise self._fail(f"the escape \\{char}")
+            raise self._fail(f"the escape \\{char}", start)
         return self._literal(char, in_class)
 
     def _hex_code(self) -> str:

@@ -154,8 +154,8 @@ ANY_GROUP = "[0-9a-f]{1,4}"
 
 def _any_groups(count: int) -> str:
     """Exactly `count` groups of any value, colon-separated (empty for none)."""
-    if count <= 1:
-        return ANY_GROUP * count
+    if count <= 2:
+        return ":".join([ANY_GROUP] * count)
     return f"{ANY_GROUP}(?::{ANY_GROUP}){{{count - 1}}}"
 
 
@@ -165,6 +165,8 @@ def _up_to_any_groups(count: int) -> str:
         return ""
     if count == 1:
         return f"(?:{ANY_GROUP})?"
+    if count == 2:
+        return f"(?:{ANY_GROUP}(?::{ANY_GROUP})?)?"
     return f"(?:{ANY_GROUP}(?::{ANY_GROUP}){{0,{count - 1}}})?"
 
 

@@ -20,8 +20,8 @@ def keyword_search(value: SigmaString) -> str:
     """Sumo predicate: the raw event contains `value`, ignoring case.
 
     Assumes the collector writes standard JSON: `"` and `\\` always escaped, control
-    characters escaped (short form or `\\u00XX`), `/` optionally escaped, any other character
-    either as itself or as a `\\uXXXX` escape.
+    characters escaped (short form or `\\u00XX`), `/` optionally escaped, other printable
+    ASCII as itself, any other character either as itself or as a `\\uXXXX` escape.
     """
     body = []
     for part in value.s:
@@ -44,7 +44,7 @@ def encoded_char(char: str) -> str:
         return f"{BACKSLASH}(?:{SHORT_ESCAPES[char]}|u{ord(char):04x})"
     if ord(char) < 0x20:
         return f"{BACKSLASH}u{ord(char):04x}"
-    if char.isascii():
+    if " " <= char <= "~":
         return caseless_char(char)
     return "(?:" + caseless_char(char) + "|" + _unicode_escapes(char) + ")"
 

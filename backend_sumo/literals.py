@@ -68,7 +68,7 @@ def plain_text(value: SigmaString) -> str | None:
     _reject_placeholders(value)
     if value.contains_special():
         return None
-    text = value.to_plain()
+    text = "".join(str(part) for part in value.s)
     return text if set(text) <= STRING_SAFE else None
 
 

@@ -5,6 +5,7 @@ from sigma.backends.sumo import SumoLogicBackend
 from sigma.collection import SigmaCollection
 from sigma.pipelines.sumo import pipelines as sumo_pipelines
 from sigma.pipelines.sysmon import sysmon_pipeline
+from sigma.processing.pipeline import ProcessingPipeline
 from sigma.processing.resolver import ProcessingPipelineResolver
 
 from .sumo_reference import query_matches
@@ -13,16 +14,22 @@ RESOLVER = ProcessingPipelineResolver({"sysmon": sysmon_pipeline, **sumo_pipelin
 SYSMON_CHAIN = ("sysmon", "sumo_sysmon", "sumo_windows")
 
 
-def convert(rule: str, pipelines: tuple[str, ...] = ("sumo_json",)) -> str:
-    """The query text for a rule given as YAML, after the named pipelines."""
-    backend = SumoLogicBackend(RESOLVER.resolve(list(pipelines)))
+def convert(
+    rule: str, pipelines: tuple[str, ...] = ("sumo_json",), vars: dict | None = None
+) -> str:
+    """The query text for a rule given as YAML, after the named pipelines and pipeline vars."""
+    pipeline = RESOLVER.resolve(list(pipelines)) + ProcessingPipeline(vars=vars or {})
+    backend = SumoLogicBackend(pipeline)
     queries = backend.convert(SigmaCollection.from_yaml(textwrap.dedent(rule)))
     assert len(queries) == 1, queries
     return queries[0]
 
 
-def detection_rule(detection: str, logsource: str = "{product: windows, category: process_creation}") -> str:
-    """A complete rule around a `detection:` block (given indented by four spaces)."""
+WINDOWS_PROCESS = "{product: windows, category: process_creation}"
+
+
+def detection_rule(detection: str, logsource: str = WINDOWS_PROCESS) -> str:
+    """A complete rule around the body of a `detection:` block."""
     return f"""
 title: Test rule
 id: 00000000-0000-4000-8000-000000000001

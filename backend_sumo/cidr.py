@@ -50,17 +50,19 @@ def _fixed_width_range(start: str, end: str, alphabet: str) -> list[str]:
 
     width = len(start) - 1
     lowest, highest = alphabet[0] * width, alphabet[-1] * width
-    parts = []
     first, last = alphabet.index(start[0]), alphabet.index(end[0])
+    head: list[str] = []
     if start[1:] != lowest:
-        parts += [start[0] + rest for rest in _fixed_width_range(start[1:], highest, alphabet)]
+        head = [start[0] + rest for rest in _fixed_width_range(start[1:], highest, alphabet)]
         first += 1
-    tail = [] if end[1:] == highest else [end[0] + r for r in _fixed_width_range(lowest, end[1:], alphabet)]
+    tail: list[str] = []
     if end[1:] != highest:
+        tail = [end[0] + rest for rest in _fixed_width_range(lowest, end[1:], alphabet)]
         last -= 1
+    middle = []
     if first <= last:
-        parts.append(_digit_class(alphabet[first : last + 1]) + _any_digits(width, alphabet))
-    return parts + tail
+        middle = [_digit_class(alphabet[first : last + 1]) + _any_digits(width, alphabet)]
+    return head + middle + tail
 
 
 def _digit_class(digits: str) -> str:

@@ -134,11 +134,9 @@ class ConditionRenderer:
             case SigmaCIDRExpression():
                 return Atom(f"{alias} matches {regex_literal(network_regex(value.network))}")
             case SigmaCompareExpression():
-                operator = COMPARISONS[value.op]
-                number = value.number.number
-                return conjunction(
-                    [Atom(f"{alias} matches {NUMBER_SHAPE}"), Atom(f"num({alias}) {operator} {number}")]
-                )
+                shape = Atom(f"{alias} matches {NUMBER_SHAPE}")
+                compare = Atom(f"num({alias}) {COMPARISONS[value.op]} {value.number.number}")
+                return conjunction([shape, compare])
         raise SigmaFeatureNotSupportedByBackendError(
             f"values of type {type(value).__name__} are not supported"
         )

@@ -41,7 +41,8 @@ def _junction(operator: str, parts: list[Expression]) -> Expression:
     """A junction of the parts, flattened, or the only part itself."""
     flat: list[Expression] = []
     for part in parts:
-        members = part.parts if isinstance(part, Junction) and part.operator == operator else (part,)
+        same = isinstance(part, Junction) and part.operator == operator
+        members = part.parts if isinstance(part, Junction) and same else (part,)
         flat.extend(member for member in members if member not in flat)
     if not flat:
         raise ValueError(f"an '{operator}' needs at least one part")

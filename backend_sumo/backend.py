@@ -6,7 +6,7 @@ from typing import Any, Callable, ClassVar
 from sigma.conversion.base import TextQueryBackend
 from sigma.conversion.state import ConversionState
 from sigma.correlations import SigmaCorrelationRule
-from sigma.exceptions import SigmaBackendError, SigmaError
+from sigma.exceptions import SigmaBackendError, SigmaConversionError, SigmaError
 from sigma.rule import SigmaRule
 
 from .conditions import ConditionRenderer, Node
@@ -99,7 +99,9 @@ class SumoLogicBackend(TextQueryBackend):
         keeps its unfinished result on the rule: that SumoSearch is returned. A rule not
         converted yet is converted here, which applies the processing pipeline to it.
         """
-        if rule._conversion_result is None:
+        try:
+            converted = rule.get_conversion_result()
+        except SigmaConversionError:
             if not hasattr(self, "last_processing_pipeline"):
                 self.init_processing_pipeline()
             self.last_processing_pipeline.apply(rule)
@@ -107,7 +109,7 @@ class SumoLogicBackend(TextQueryBackend):
             condition = rule.detection.parsed_condition[0].parsed
             return self.finish_query(rule, self.convert_condition(condition, state), state)
 
-        searches = [q for q in rule.get_conversion_result() if isinstance(q, SumoSearch)]
+        searches = [query for query in converted if isinstance(query, SumoSearch)]
         if len(searches) != 1:
             raise SigmaBackendError(
                 f"rule '{rule.title}' ({rule.id}) has {len(searches)} Sumo searches, expected one: "

@@ -5,6 +5,9 @@ Sumo's CIDR functions take IPv4 only and their behaviour on other input is not d
 addresses may be written in any RFC 4291 text form, hex digits in either case, with or without
 leading zeros: the canonical RFC 5952 form (`fe80::1`) and the uncompressed form Sysmon writes
 (`fe80:0:0:0:0:0:0:1`) are both covered.
+
+Not covered: IPv6 addresses written with an embedded IPv4 part (`::ffff:10.0.0.1`), so an event
+spelling an address that way is missed by both IPv4 and IPv6 networks.
 """
 from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network
@@ -12,6 +15,7 @@ from ipaddress import IPv4Network, IPv6Network
 GROUPS = 8
 GROUP_BITS = 16
 HEX_DIGITS = "0123456789abcdef"
+ANY_GROUP = "[0-9a-f]{1,4}"
 
 
 def network_regex(network: IPv4Network | IPv6Network) -> str:
@@ -101,7 +105,7 @@ class _Group:
     def pattern(self) -> str:
         """The group as text: 1 to 4 hex digits, leading zeros allowed."""
         if self.low == 0 and self.high == 0xFFFF:
-            return "[0-9a-f]{1,4}"
+            return ANY_GROUP
         parts = []
         for width in range(1, 5):
             start = max(self.low, 16 ** (width - 1) if width > 1 else 0)
@@ -124,8 +128,9 @@ def _ipv6(network: IPv6Network) -> str:
     The first `fixed` groups carry the prefix; the others may hold any value. Forms are listed
     by where the `::` sits: nowhere, among the free groups, or starting among the prefix groups.
     """
-    prefix = [group.pattern() for group in _ipv6_groups(network)]
-    zero_ok = [group.allows_zero() for group in _ipv6_groups(network)]
+    groups = _ipv6_groups(network)
+    prefix = [group.pattern() for group in groups]
+    zero_ok = [group.allows_zero() for group in groups]
     fixed = -(-network.prefixlen // GROUP_BITS)
     free = GROUPS - fixed
 
@@ -150,8 +155,6 @@ def _ipv6_groups(network: IPv6Network) -> list[_Group]:
     shifts = [GROUP_BITS * (GROUPS - 1 - index) for index in range(GROUPS)]
     return [_Group((first >> shift) & 0xFFFF, (last >> shift) & 0xFFFF) for shift in shifts]
 
-
-ANY_GROUP = "[0-9a-f]{1,4}"
 
 
 def _any_groups(count: int) -> str:

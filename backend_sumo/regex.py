@@ -1,7 +1,7 @@
 """Sigma `|re` values as RE2 regexes that search anywhere in a Sumo field.
 
-A Sigma regex is read with the syntax Sigma rules use (PCRE-like). Constructs RE2 lacks, such
-as look-around and back-references, are rejected. Every literal character outside the safe set
+A Sigma regex arrives checked by pySigma with Python's `re` syntax, PCRE-like. Constructs RE2
+lacks or reads differently, such as look-around and back-references, are rejected. Every literal character outside the safe set
 is rewritten as `\\x{..}` so that no rule text can end the `/.../` literal.
 """
 import re
@@ -21,14 +21,12 @@ FLAG_LETTERS = {
 # Escapes kept as written: character classes and anchors that RE2 reads as PCRE does.
 KEPT_ESCAPES = frozenset("dDsSwWbBA")
 # `\v` is left out: PCRE reads it as any vertical space, Python as one character.
-CONTROL_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "f": "\f", "a": "\a", "e": "\x1b"}
+CONTROL_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "f": "\f", "a": "\a"}
 CLASS_ESCAPES = frozenset("dDsSwW")
 MAX_REPEAT = 1000
 REPEAT = re.compile(r"\{(\d+)(,(\d*))?\}")
 OPEN_REPEAT = re.compile(r"\{,\d*\}")
-HEX_BRACED = re.compile(r"\{([0-9a-fA-F]{1,6})\}")
 HEX_TWO = re.compile(r"[0-9a-fA-F]{2}")
-UNICODE_CLASS = re.compile(r"\{\^?[A-Za-z_]+\}|[A-Za-z]")
 GROUP_FLAGS = re.compile(r"\(\?([imsx]*)(?:-([imsx]*))?([:)])")
 
 
@@ -90,6 +88,8 @@ class _Translator:
             elif char == "{" and after_atom and OPEN_REPEAT.match(self.pattern, self.position):
                 raise self._fail("a '{,n}' repetition, which regex engines read differently")
             elif char in ".^$|":
+                # Shortcoming: without `m`, RE2's `$` is the end of the text only, while PCRE
+                # also matches before a final newline; such values are missed by `...$`.
                 out.append(char)
                 self.position += 1
                 after_atom = char == "."
@@ -130,14 +130,6 @@ class _Translator:
             return hex_escape(CONTROL_ESCAPES[char])
         if char == "x":
             return hex_escape(self._hex_code())
-        if char in "pP":
-            match = UNICODE_CLASS.match(self.pattern, self.position)
-            if not match:
-                raise self._fail("a malformed Unicode class")
-            self.position = match.end()
-            return "\\" + char + match.group(0)
-        if char == "Q" and not in_class:
-            return self._quoted_run()
         if char.isdigit():
             raise self._fail("a back-reference or octal escape", start)
         if char.isascii() and char.isalpha():
@@ -145,24 +137,12 @@ class _Translator:
         return self._literal(char, in_class)
 
     def _hex_code(self) -> str:
-        """The character of a `\\xhh` or `\\x{h...}` escape (the `\\x` is already read)."""
-        for form in (HEX_BRACED, HEX_TWO):
-            match = form.match(self.pattern, self.position)
-            if match:
-                self.position = match.end()
-                code = int(match.group(1) if form is HEX_BRACED else match.group(0), 16)
-                if code > 0x10FFFF:
-                    break
-                return chr(code)
-        raise self._fail("a malformed \\x escape")
-
-    def _quoted_run(self) -> str:
-        """Literal text between `\\Q` and `\\E` (or the end of the pattern)."""
-        end = self.pattern.find("\\E", self.position)
-        end = len(self.pattern) if end < 0 else end
-        text = self.pattern[self.position : end]
-        self.position = min(end + 2, len(self.pattern))
-        return "".join(self._literal(char, in_class=False) for char in text)
+        """The character of a `\\xhh` escape (the `\\x` is already read)."""
+        match = HEX_TWO.match(self.pattern, self.position)
+        if not match:
+            raise self._fail("a malformed \\x escape")
+        self.position = match.end()
+        return chr(int(match.group(0), 16))
 
     def _group_open(self, case_stack: list[bool]) -> str:
         """An opening parenthesis with what follows it: a group kind or inline flags."""
@@ -190,8 +170,8 @@ class _Translator:
         if "i" in off:
             self.ignore_case = False
         if end == ")":
+            # Inline flags open no group: they last until the enclosing group closes.
             case_stack.pop()
-            return flags.group(0)
         return flags.group(0)
 
     def _quantifier(self, char: str) -> str:

@@ -1,4 +1,6 @@
 """Semantics 3: `|re` searches anywhere, honours the i, m and s flags, and rejects non-RE2."""
+import re
+
 import pytest
 from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
 
@@ -128,3 +130,43 @@ def test_constructs_missing_from_re2_are_rejected_naming_the_rule(regex, constru
         convert(rule)
     assert "Rule 'Test rule' (00000000-0000-4000-8000-000000000001)" in str(error.value)
     assert construct in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("sigma_regex", "translated"),
+    [
+        ("(?P<name>ab)", "(?:ab)"),
+        ("\\x41+", "\\x{41}+"),
+        ("[a-f\\d_\\-]", "[a-f\\d\\x{5f}\\x{2d}]"),
+        ("x{2,3}?", "x{2,3}?"),
+        ("a{", "a\\x{7b}"),
+        ("(?i:ä)b", "(?i:[\\x{c4}\\x{e4}])b"),
+        ("\\t\\n", "\\x{09}\\x{0a}"),
+    ],
+)
+def test_sigma_regex_constructs_are_written_in_escaped_re2(sigma_regex, translated):
+    rule = detection_rule(f"""
+        sel:
+            CommandLine|re: '{sigma_regex}'
+        condition: sel
+    """)
+
+    query = convert(rule)
+
+    assert query.endswith(f"CommandLine matches /\\A[\\s\\S]*(?:{translated})[\\s\\S]*\\z/")
+
+
+@pytest.mark.parametrize(
+    ("regex", "construct"),
+    [("a{1001}", "repetition count above 1000"), ("a{,3}", "'{,n}' repetition"),
+     ("[[:digit:]]", "POSIX class"), ("(?x)a", "group construct"), ("\\v", "escape \\v")],
+)
+def test_regex_constructs_read_differently_by_engines_are_rejected(regex, construct):
+    rule = detection_rule(f"""
+        sel:
+            CommandLine|re: '{regex}'
+        condition: sel
+    """)
+
+    with pytest.raises(SigmaFeatureNotSupportedByBackendError, match=re.escape(construct)):
+        convert(rule)

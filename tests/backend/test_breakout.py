@@ -36,7 +36,9 @@ def assert_single_line_stages(query: str) -> None:
 def test_quote_slash_pipe_and_newline_stay_inside_their_literal():
     query = convert(rule_with({"sel": {"CommandLine|contains": 'a"b/c|d\ne'}}))
 
-    assert query.endswith(
+    assert query == (
+        '*\n'
+        '| json field=_raw "CommandLine" as CommandLine nodrop\n'
         r'| where !isNull(CommandLine) and CommandLine matches '
         r'/(?is)^.*a\x{22}b\x{2f}c\x{7c}d\x{0a}e.*$/'
     )

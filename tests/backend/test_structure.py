@@ -74,7 +74,7 @@ def test_one_of_them_skips_underscore_detections():
     query = convert(detection_rule(r"""
         sel:
             User: 'x'
-        _helper:
+        _excluded:
             User: 'z'
         condition: 1 of them
     """))

@@ -1,11 +1,11 @@
-"""Processing pipelines for Windows events as Sumo Logic stores them."""
-from sigma.processing.pipeline import ProcessingPipeline
+"""Processing pipelines that tell the Sumo Logic backend how events are laid out and scoped."""
+from .json_events import sumo_json_pipeline
+from .sysmon import sumo_sysmon_pipeline
+from .windows import sumo_windows_pipeline
 
-
-def sumo_sysmon_pipeline() -> ProcessingPipeline:
-    """Sysmon events collected as Windows Event Log JSON."""
-    return ProcessingPipeline(name="Sysmon in Sumo Logic", priority=20, items=[])
-
-
-pipelines = {"sumo_sysmon": sumo_sysmon_pipeline}
+pipelines = {
+    "sumo_sysmon": sumo_sysmon_pipeline,
+    "sumo_windows": sumo_windows_pipeline,
+    "sumo_json": sumo_json_pipeline,
+}
 __all__ = ["pipelines"]

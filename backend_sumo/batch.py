@@ -1,0 +1,115 @@
+"""`sigma-sumo`: convert rule files to Sumo queries, reporting every broken rule and going on.
+
+`sigma convert` stops the whole run at the first rule file it cannot parse. This command
+converts with the same pipelines, prints one line per file or rule it could not convert
+(path and cause) on standard error, converts all the others, and exits with status 1 if
+anything was reported.
+"""
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sigma.collection import SigmaCollection
+from sigma.correlations import SigmaCorrelationRule, SigmaRuleReference
+from sigma.exceptions import SigmaError, SigmaRuleLocation
+from sigma.plugins import InstalledSigmaPlugins
+
+from .backend import SumoLogicBackend
+
+logger = logging.getLogger(__name__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit status."""
+    args = _arguments().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING)
+    resolver = InstalledSigmaPlugins.autodiscover().get_pipeline_resolver()
+
+    problems: list[str] = []
+    collection = load_rules(args.inputs, args.file_pattern, problems)
+    backend = SumoLogicBackend(resolver.resolve(args.pipeline, "sumo"), collect_errors=True)
+    output = backend.convert(collection, args.format)
+    problems += [f"{rule.source}: {_one_line(error)}" for rule, error in backend.errors]
+
+    _write(output)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    logger.info("%d rules loaded, %d problems", len(collection.rules), len(problems))
+    return 1 if problems else 0
+
+
+def load_rules(inputs: list[Path], file_pattern: str, problems: list[str]) -> SigmaCollection:
+    """Every rule that parses, from files and folders; each failure is added to `problems`."""
+    collections = []
+    for path in SigmaCollection.resolve_paths(inputs, recursion_pattern="**/" + file_pattern):
+        try:
+            loaded = SigmaCollection.from_yaml(
+                path.read_text(encoding="utf-8"),
+                collect_errors=True,
+                source=SigmaRuleLocation(path),
+                collect_filters=True,
+                resolve_references=False,
+            )
+        except (yaml.YAMLError, SigmaError, UnicodeDecodeError) as error:
+            problems.append(f"{path.resolve()}: {_one_line(error)}")
+            continue
+        problems += [f"{path.resolve()}: {_one_line(error)}" for error in loaded.errors]
+        loaded.rules = [rule for rule in loaded.rules if not rule.errors]
+        collections.append(loaded)
+
+    merged = SigmaCollection.merge(collections)
+    merged.rules = [rule for rule in merged.rules if _references_resolve(rule, merged, problems)]
+    return merged
+
+
+def _references_resolve(rule: Any, collection: SigmaCollection, problems: list[str]) -> bool:
+    """Whether every rule a correlation rule names is in the collection (True for others)."""
+    if not isinstance(rule, SigmaCorrelationRule):
+        return True
+    names = [ref.reference for ref in rule.rules] if rule.rules else []
+    if not names and hasattr(rule.condition, "get_referenced_rules"):
+        names = list(rule.condition.get_referenced_rules())
+    for name in names:
+        try:
+            SigmaRuleReference(name).resolve(collection)
+        except SigmaError as error:
+            problems.append(f"{rule.source}: {_one_line(error)}")
+            return False
+    return True
+
+
+def _write(output: Any) -> None:
+    """Print the backend's output as sigma-cli does: texts apart by a blank line, JSON as JSON."""
+    if isinstance(output, list) and all(isinstance(item, str) for item in output):
+        print("\n\n".join(output))
+    elif isinstance(output, (list, dict)):
+        items = output if isinstance(output, list) else [output]
+        print("\n".join(json.dumps(item) for item in items))
+    else:
+        print(output)
+
+
+def _one_line(error: BaseException) -> str:
+    """The error message on one line."""
+    return " ".join(str(error).split())
+
+
+def _arguments() -> argparse.ArgumentParser:
+    """The command-line options, named as in `sigma convert`."""
+    parser = argparse.ArgumentParser(prog="sigma-sumo", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "-p", "--pipeline", action="append", default=[], help="pipeline name or YAML file"
+    )
+    parser.add_argument("-f", "--format", default="default", help="backend output format")
+    parser.add_argument("-P", "--file-pattern", default="*.yml", help="rule file name pattern")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what is loaded")
+    parser.add_argument("inputs", nargs="+", type=Path, help="rule files or folders")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""A pySigma condition tree as the boolean expression of a Sumo `where` stage.
+
+Every comparison on a field is guarded by `!isNull(field)`: whether Sumo treats a comparison
+with a missing field as false, as unknown, or as a comparison with an empty string, the guarded
+comparison is false, and its negation true, as Sigma requires.
+"""
+from dataclasses import dataclass, field
+
+from sigma.conditions import (
+    ConditionAND,
+    ConditionFieldEqualsValueExpression,
+    ConditionItem,
+    ConditionNOT,
+    ConditionOR,
+    ConditionValueExpression,
+)
+from sigma.exceptions import SigmaConditionError, SigmaFeatureNotSupportedByBackendError
+from sigma.types import (
+    CompareOperators,
+    SigmaBool,
+    SigmaCasedString,
+    SigmaCIDRExpression,
+    SigmaCompareExpression,
+    SigmaExists,
+    SigmaExpansion,
+    SigmaFieldReference,
+    SigmaNull,
+    SigmaNumber,
+    SigmaQueryExpression,
+    SigmaRegularExpression,
+    SigmaString,
+    SigmaTimestampPart,
+    SigmaType,
+)
+
+from .cidr import network_regex
+from .expressions import Atom, Expression, Negation, conjunction, disjunction
+from .fields import FieldTable
+from .keywords import keyword_search
+from .literals import equality_text, quoted, regex_literal, string_match
+from .regex import search_regex
+
+Node = ConditionItem | ConditionFieldEqualsValueExpression | ConditionValueExpression | None
+
+COMPARISONS = {
+    CompareOperators.LT: "<",
+    CompareOperators.LTE: "<=",
+    CompareOperators.GT: ">",
+    CompareOperators.GTE: ">=",
+    CompareOperators.NEQ: "!=",
+}
+# The shape `num()` accepts: an optionally negative integer or decimal number.
+NUMBER_SHAPE = regex_literal("^-?[0-9]+(?:\\x{2e}[0-9]+)?$")
+
+
+@dataclass
+class ConditionRenderer:
+    """Renders one rule condition; `fields` collects the fields it uses."""
+
+    fields: FieldTable = field(default_factory=FieldTable)
+
+    def render(self, node: Node) -> Expression:
+        """The expression for a node of the condition tree."""
+        match node:
+            case None:
+                raise SigmaConditionError(
+                    "a '1 of' or 'all of' quantifier in the condition selects no detection"
+                )
+            case ConditionAND():
+                return conjunction([self.render(arg) for arg in node.args])
+            case ConditionOR():
+                return self._disjunction(node)
+            case ConditionNOT():
+                return Negation(self.render(node.args[0]))
+            case ConditionFieldEqualsValueExpression():
+                return self._field_condition(node.field, [node.value])
+            case ConditionValueExpression():
+                return self._keyword(node.value)
+        raise TypeError(f"unexpected condition node {type(node).__name__}")
+
+    def _disjunction(self, node: ConditionOR) -> Expression:
+        """An OR; values tested on one field share a single null guard."""
+        args = node.args
+        if all(isinstance(arg, ConditionFieldEqualsValueExpression) for arg in args):
+            names = {arg.field for arg in args}
+            if len(names) == 1:
+                return self._field_condition(names.pop(), [arg.value for arg in args])
+        return disjunction([self.render(arg) for arg in args])
+
+    def _field_condition(self, sigma_field: str, values: list[SigmaType]) -> Expression:
+        """Sigma field `sigma_field` matches any of `values`."""
+        values = [item for value in values for item in _expanded(value)]
+        alias = self.fields.alias(sigma_field)
+
+        unguarded = [value for value in values if _needs_no_guard(value)]
+        guarded = [value for value in values if not _needs_no_guard(value)]
+        alternatives = [self._unguarded(alias, value) for value in unguarded]
+        if guarded:
+            tests = _in_list(alias, guarded) or [self._test(alias, v) for v in guarded]
+            alternatives.append(conjunction([Atom(f"!isNull({alias})"), disjunction(tests)]))
+        return disjunction(alternatives)
+
+    def _unguarded(self, alias: str, value: SigmaType) -> Expression:
+        """Predicates that hold their own meaning for a missing field."""
+        match value:
+            case SigmaNull():
+                return Atom(f"isNull({alias})")
+            case SigmaExists():
+                return Atom(f"!isNull({alias})" if value.exists else f"isNull({alias})")
+            case SigmaFieldReference():
+                return self._field_reference(alias, value)
+            case SigmaQueryExpression():
+                return Atom("(" + value.finalize(alias) + ")")
+        raise TypeError(f"unexpected value {type(value).__name__}")
+
+    def _test(self, alias: str, value: SigmaType) -> Expression:
+        """The comparison of the field with one value, assuming the field is present."""
+        match value:
+            case SigmaCasedString():
+                return Atom(string_match(alias, value, cased=True))
+            case SigmaString():
+                return Atom(string_match(alias, value, cased=False))
+            case SigmaBool():
+                return Atom(f"toLowerCase({alias}) = {quoted(str(value.boolean).lower())}")
+            case SigmaTimestampPart():
+                raise SigmaFeatureNotSupportedByBackendError(
+                    f"the {value.timestamp_part.name.lower()} modifier is not supported: "
+                    "event fields hold timestamps as text, not as parts of a date"
+                )
+            case SigmaNumber():
+                return Atom(f"{alias} = {quoted(str(value.number))}")
+            case SigmaRegularExpression():
+                return Atom(f"{alias} matches {regex_literal(search_regex(value))}")
+            case SigmaCIDRExpression():
+                return Atom(f"{alias} matches {regex_literal(network_regex(value.network))}")
+            case SigmaCompareExpression():
+                shape = Atom(f"{alias} matches {NUMBER_SHAPE}")
+                compare = Atom(f"num({alias}) {COMPARISONS[value.op]} {value.number.number}")
+                return conjunction([shape, compare])
+        raise SigmaFeatureNotSupportedByBackendError(
+            f"values of type {type(value).__name__} are not supported"
+        )
+
+    def _field_reference(self, alias: str, value: SigmaFieldReference) -> Expression:
+        """The field equals the referenced field, ignoring case; both must be present."""
+        if value.starts_with or value.ends_with:
+            raise SigmaFeatureNotSupportedByBackendError(
+                "fieldref combined with startswith, endswith or contains is not supported"
+            )
+        other = self.fields.alias(value.field)
+        return conjunction(
+            [
+                Atom(f"!isNull({alias})"),
+                Atom(f"!isNull({other})"),
+                Atom(f"toLowerCase({alias}) = toLowerCase({other})"),
+            ]
+        )
+
+    def _keyword(self, value: SigmaType) -> Expression:
+        """A value without a field, searched in the raw event."""
+        match value:
+            case SigmaExpansion():
+                return disjunction([self._keyword(item) for item in value.values])
+            case SigmaString():
+                return Atom(keyword_search(value))
+            case SigmaNumber():
+                return Atom(keyword_search(SigmaString(str(value.number))))
+            case SigmaQueryExpression():
+                return Atom("(" + value.finalize() + ")")
+        raise SigmaFeatureNotSupportedByBackendError(
+            f"a {type(value).__name__} value without a field is not supported: "
+            "only strings and numbers can be searched in the raw event"
+        )
+
+
+def _expanded(value: SigmaType) -> list[SigmaType]:
+    """The values an expansion (windash, base64offset) stands for, or the value itself."""
+    if isinstance(value, SigmaExpansion):
+        return [item for inner in value.values for item in _expanded(inner)]
+    return [value]
+
+
+def _needs_no_guard(value: SigmaType) -> bool:
+    """Whether the value's predicate is meaningful for a missing field as it is."""
+    return isinstance(value, (SigmaNull, SigmaExists, SigmaFieldReference, SigmaQueryExpression))
+
+
+def _in_list(alias: str, values: list[SigmaType]) -> list[Expression] | None:
+    """`field in (...)` when there are several values and each is compared by plain `=`."""
+    texts = [_exact_text(value) for value in values]
+    if len(texts) < 2 or any(text is None for text in texts):
+        return None
+    listed = ", ".join(quoted(text) for text in dict.fromkeys(texts) if text is not None)
+    return [Atom(f"{alias} in ({listed})")]
+
+
+def _exact_text(value: SigmaType) -> str | None:
+    """The text a value is compared with by plain `=`, if it is compared that way."""
+    if isinstance(value, SigmaTimestampPart):
+        return None
+    if isinstance(value, SigmaNumber):
+        return str(value.number)
+    if isinstance(value, SigmaString):
+        return equality_text(value, cased=isinstance(value, SigmaCasedString))
+    return None

@@ -1,0 +1,69 @@
+"""Boolean expressions of a Sumo `where` stage, and their text with explicit grouping."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A predicate that needs no parentheses: a comparison, a `matches` or a function call."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Junction:
+    """Parts joined by `and` or `or`."""
+
+    operator: str
+    parts: tuple["Expression", ...]
+
+
+@dataclass(frozen=True)
+class Negation:
+    """The negation `!(...)` of an expression."""
+
+    inner: "Expression"
+
+
+Expression = Atom | Junction | Negation
+
+
+def conjunction(parts: list[Expression]) -> Expression:
+    """All parts; nested conjunctions are merged and repeated atoms kept once."""
+    return _junction("and", parts)
+
+
+def disjunction(parts: list[Expression]) -> Expression:
+    """Any of the parts; nested disjunctions are merged and repeated atoms kept once."""
+    return _junction("or", parts)
+
+
+def _junction(operator: str, parts: list[Expression]) -> Expression:
+    """A junction of the parts, flattened, or the only part itself."""
+    flat: list[Expression] = []
+    for part in parts:
+        same = isinstance(part, Junction) and part.operator == operator
+        members = part.parts if isinstance(part, Junction) and same else (part,)
+        flat.extend(member for member in members if member not in flat)
+    if not flat:
+        raise ValueError(f"an '{operator}' needs at least one part")
+    return flat[0] if len(flat) == 1 else Junction(operator, tuple(flat))
+
+
+def render(expression: Expression) -> str:
+    """The text of an expression.
+
+    Every junction inside another junction and every negated expression is parenthesized, so
+    the text never depends on the precedence of `and` over `or`.
+    """
+    if isinstance(expression, Atom):
+        return expression.text
+    if isinstance(expression, Negation):
+        inner = expression.inner
+        if isinstance(inner, Atom) and inner.text.startswith("isNull("):
+            return "!" + inner.text
+        return "!(" + render(inner) + ")"
+    texts = [
+        f"({render(part)})" if isinstance(part, Junction) else render(part)
+        for part in expression.parts
+    ]
+    return f" {expression.operator} ".join(texts)

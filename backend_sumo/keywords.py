@@ -1,0 +1,59 @@
+"""Sigma keywords (values without a field) as case-insensitive searches of the raw JSON event.
+
+A keyword is searched in `_raw`, the message text, which holds the event as JSON. A value that
+contains a backslash appears there as `\\\\`, so each character of the keyword is matched in
+every way a JSON encoder may write it.
+"""
+from sigma.types import SigmaString, SpecialChars
+
+from .literals import case_variants, caseless_char, hex_escape, regex_literal
+
+# JSON's two-character escapes of control characters (RFC 8259, section 7).
+SHORT_ESCAPES = {"\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t"}
+BACKSLASH = hex_escape("\\")
+# One character of a JSON string as it appears in the raw text: a plain character, a
+# two-character escape, or a `\\uXXXX` escape.
+ANY_ENCODED_CHAR = f"(?:[^{BACKSLASH}]|{BACKSLASH}u[0-9a-f]{{4}}|{BACKSLASH}[^u])"
+
+
+def keyword_search(value: SigmaString) -> str:
+    """Sumo predicate: the raw event contains `value`, ignoring case.
+
+    Assumes the collector writes standard JSON: `"` and `\\` always escaped, control
+    characters escaped (short form or `\\u00XX`), `/` optionally escaped, other printable
+    ASCII as itself, any other character either as itself or as a `\\uXXXX` escape.
+    """
+    body = []
+    for part in value.s:
+        if part == SpecialChars.WILDCARD_MULTI:
+            body.append(".*")
+        elif part == SpecialChars.WILDCARD_SINGLE:
+            body.append(ANY_ENCODED_CHAR)
+        else:
+            body.extend(encoded_char(char) for char in str(part))
+    return "_raw matches " + regex_literal("(?is)^.*" + "".join(body) + ".*$")
+
+
+def encoded_char(char: str) -> str:
+    """Regex for one character of a JSON string value, in each way an encoder may write it."""
+    if char in '"\\':
+        return BACKSLASH + hex_escape(char)
+    if char == "/":
+        return f"{BACKSLASH}?{hex_escape(char)}"
+    if char in SHORT_ESCAPES:
+        return f"{BACKSLASH}(?:{SHORT_ESCAPES[char]}|u{ord(char):04x})"
+    if ord(char) < 0x20:
+        return f"{BACKSLASH}u{ord(char):04x}"
+    if " " <= char <= "~":
+        return caseless_char(char)
+    return "(?:" + caseless_char(char) + "|" + _unicode_escapes(char) + ")"
+
+
+def _unicode_escapes(char: str) -> str:
+    """The `\\uXXXX` spellings (a surrogate pair beyond the BMP) of char and its case variants."""
+    spellings = []
+    for variant in case_variants(char):
+        units = variant.encode("utf-16-be")
+        codes = [int.from_bytes(units[i : i + 2], "big") for i in range(0, len(units), 2)]
+        spellings.append("".join(f"{BACKSLASH}u{code:04x}" for code in codes))
+    return "|".join(spellings)

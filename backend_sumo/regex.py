@@ -1,0 +1,249 @@
+"""Sigma `|re` values as RE2 regexes that search anywhere in a Sumo field.
+
+A Sigma regex arrives checked by pySigma with Python's `re` syntax, PCRE-like. Constructs RE2
+lacks or reads differently, such as look-around and back-references, are rejected. Every literal character outside the safe set
+is rewritten as `\\x{..}` so that no rule text can end the `/.../` literal.
+"""
+import re
+from dataclasses import dataclass
+
+from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
+from sigma.types import SigmaRegularExpression, SigmaRegularExpressionFlag
+
+from .literals import case_variants, caseless_char, hex_escape, regex_char
+
+FLAG_LETTERS = {
+    SigmaRegularExpressionFlag.IGNORECASE: "i",
+    SigmaRegularExpressionFlag.MULTILINE: "m",
+    SigmaRegularExpressionFlag.DOTALL: "s",
+}
+
+# Escapes kept as written: character classes and anchors that RE2 reads as PCRE does.
+KEPT_ESCAPES = frozenset("dDsSwWbBA")
+# `\v` is left out: PCRE reads it as any vertical space, Python as one character.
+CONTROL_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "f": "\f", "a": "\a"}
+CLASS_ESCAPES = frozenset("dDsSwW")
+MAX_REPEAT = 1000
+REPEAT = re.compile(r"\{(\d+)(,(\d*))?\}")
+OPEN_REPEAT = re.compile(r"\{,\d*\}")
+HEX_TWO = re.compile(r"[0-9a-fA-F]{2}")
+GROUP_FLAGS = re.compile(r"\(\?([imsx]*)(?:-([imsx]*))?([:)])")
+
+
+class UnsupportedRegexError(SigmaFeatureNotSupportedByBackendError):
+    """A Sigma regex uses a construct that RE2, and so Sumo, does not have."""
+
+
+def search_regex(value: SigmaRegularExpression) -> str:
+    """An RE2 regex that is true when `value` matches somewhere in the string.
+
+    The translated pattern is wrapped in `\\A[\\s\\S]*(?:...)[\\s\\S]*\\z`, so a whole-string
+    reading and a substring reading of Sumo's `matches /.../` agree. `\\A` and `\\z` keep their
+    meaning under the `m` flag, unlike `^` and `$`.
+    """
+    flags = "".join(sorted(FLAG_LETTERS[flag] for flag in value.flags))
+    body = _Translator(str(value.regexp), "i" in flags).translate()
+    prefix = f"(?{flags})" if flags else ""
+    return prefix + "\\A[\\s\\S]*(?:" + body + ")[\\s\\S]*\\z"
+
+
+@dataclass
+class _Translator:
+    """One pass over a Sigma regex that checks it and writes its RE2 form."""
+
+    pattern: str
+    ignore_case: bool
+    position: int = 0
+
+    def translate(self) -> str:
+        """The whole pattern, translated."""
+        out: list[str] = []
+        case_stack: list[bool] = []
+        after_atom = False
+        while self.position < len(self.pattern):
+            char = self.pattern[self.position]
+
+            if char == "\\":
+                out.append(self._escape(in_class=False))
+                after_atom = True
+            elif char == "[":
+                out.append(self._char_class())
+                after_atom = True
+            elif char == "(":
+                case_stack.append(self.ignore_case)
+                out.append(self._group_open(case_stack))
+                after_atom = False
+            elif char == ")":
+                if case_stack:
+                    self.ignore_case = case_stack.pop()
+                out.append(")")
+                self.position += 1
+                after_atom = True
+            elif char in "*+?":
+                out.append(self._quantifier(char))
+                after_atom = False
+            elif char == "{" and after_atom and REPEAT.match(self.pattern, self.position):
+                out.append(self._repeat())
+                after_atom = False
+            elif char == "{" and after_atom and OPEN_REPEAT.match(self.pattern, self.position):
+                raise self._fail("a '{,n}' repetition, which regex engines read differently")
+            elif char in ".^$|":
+                # Shortcoming: without `m`, RE2's `$` is the end of the text only, while PCRE
+                # also matches before a final newline; such values are missed by `...$`.
+                out.append(char)
+                self.position += 1
+                after_atom = char == "."
+            else:
+                out.append(caseless_char(char) if self.ignore_case else regex_char(char))
+                self.position += 1
+                after_atom = True
+        return "".join(out)
+
+    def _fail(self, what: str, position: int | None = None) -> UnsupportedRegexError:
+        """The error for an unsupported construct at `position` (default: the current one)."""
+        where = self.position if position is None else position
+        return UnsupportedRegexError(
+            f"regular expression '{self.pattern}' uses {what} at position {where}, "
+            "which RE2 (the regex engine of Sumo Logic) does not support"
+        )
+
+    def _literal(self, char: str, in_class: bool) -> str:
+        """One literal character, in or outside a character class."""
+        if not in_class:
+            return caseless_char(char) if self.ignore_case else regex_char(char)
+        variants = case_variants(char) if self.ignore_case and not char.isascii() else (char,)
+        return "".join(_class_member(variant) for variant in variants)
+
+    def _escape(self, in_class: bool) -> str:
+        """A backslash escape starting at the current position."""
+        start = self.position
+        if start + 1 >= len(self.pattern):
+            raise self._fail("a trailing backslash")
+        char = self.pattern[start + 1]
+        self.position += 2
+
+        if char in (CLASS_ESCAPES if in_class else KEPT_ESCAPES):
+            return "\\" + char
+        if char == "z" and not in_class:
+            return "\\z"
+        if char in CONTROL_ESCAPES:
+            return hex_escape(CONTROL_ESCAPES[char])
+        if char == "x":
+            return hex_escape(self._hex_code())
+        if char.isdigit():
+            raise self._fail("a back-reference or octal escape", start)
+        if char.isascii() and char.isalpha():
+            raise self._fail(f"the escape \\{char}", start)
+        return self._literal(char, in_class)
+
+    def _hex_code(self) -> str:
+        """The character of a `\\xhh` escape (the `\\x` is already read)."""
+        match = HEX_TWO.match(self.pattern, self.position)
+        if not match:
+            raise self._fail("a malformed \\x escape")
+        self.position = match.end()
+        return chr(int(match.group(0), 16))
+
+    def _group_open(self, case_stack: list[bool]) -> str:
+        """An opening parenthesis with what follows it: a group kind or inline flags."""
+        rest = self.pattern[self.position :]
+        if not rest.startswith("(?"):
+            self.position += 1
+            return "("
+        for opener in ("(?=", "(?!", "(?<=", "(?<!"):
+            if rest.startswith(opener):
+                raise self._fail("look-around")
+        if rest.startswith("(?:"):
+            self.position += 3
+            return "(?:"
+        named = re.match(r"\(\?P?<[A-Za-z_][A-Za-z0-9_]*>|\(\?'[A-Za-z_][A-Za-z0-9_]*'", rest)
+        if named:
+            self.position += named.end()
+            return "(?:"
+        flags = GROUP_FLAGS.match(rest)
+        if not flags or "x" in flags.group(1) + (flags.group(2) or ""):
+            raise self._fail("a group construct")
+        on, off, end = flags.group(1), flags.group(2) or "", flags.group(3)
+        self.position += flags.end()
+        if "i" in on:
+            self.ignore_case = True
+        if "i" in off:
+            self.ignore_case = False
+        if end == ")":
+            # Inline flags open no group: they last until the enclosing group closes.
+            case_stack.pop()
+        return flags.group(0)
+
+    def _quantifier(self, char: str) -> str:
+        """`*`, `+` or `?`, with a lazy `?` after it; a possessive `+` is rejected."""
+        self.position += 1
+        return char + self._quantifier_suffix()
+
+    def _repeat(self) -> str:
+        """A `{n}`, `{n,}` or `{n,m}` repetition within RE2's limit."""
+        match = REPEAT.match(self.pattern, self.position)
+        assert match is not None
+        counts = [int(number) for number in (match.group(1), match.group(3)) if number]
+        if any(count > MAX_REPEAT for count in counts):
+            raise self._fail(f"a repetition count above {MAX_REPEAT}")
+        self.position = match.end()
+        return match.group(0) + self._quantifier_suffix()
+
+    def _quantifier_suffix(self) -> str:
+        """A lazy marker after a quantifier; possessive quantifiers do not exist in RE2."""
+        following = self.pattern[self.position : self.position + 1]
+        if following == "+":
+            raise self._fail("a possessive quantifier")
+        if following == "?":
+            self.position += 1
+            return "?"
+        return ""
+
+    def _char_class(self) -> str:
+        """A bracketed character class, members escaped one by one."""
+        out = ["["]
+        self.position += 1
+        if self.pattern.startswith("^", self.position):
+            out.append("^")
+            self.position += 1
+        first = True
+        while self.position < len(self.pattern):
+            char = self.pattern[self.position]
+            if char == "]" and not first:
+                self.position += 1
+                out.append("]")
+                return "".join(out)
+            first = False
+            if self.pattern.startswith("[:", self.position):
+                raise self._fail("a POSIX class (write \\d, \\w or a range instead)")
+            if char == "\\":
+                out.append(self._escape(in_class=True))
+                if self._starts_range(offset=-1):
+                    raise self._fail("a range with an escaped end")
+            elif self._starts_range():
+                out.append(self._range())
+            else:
+                out.append(self._literal(char, in_class=True))
+                self.position += 1
+        raise self._fail("an unterminated character class")
+
+    def _starts_range(self, offset: int = 0) -> bool:
+        """Whether the character at the current position (plus offset) starts a range `a-z`."""
+        start = self.position + offset
+        rest = self.pattern[start : start + 3]
+        if len(rest) < 3 or rest[1] != "-" or rest[2] == "]":
+            return False
+        if rest[2] == "\\":
+            raise self._fail("a range with an escaped end")
+        return True
+
+    def _range(self) -> str:
+        """A range of two plain characters; its ends are escaped but not case-expanded."""
+        low, high = self.pattern[self.position], self.pattern[self.position + 2]
+        self.position += 3
+        return _class_member(low) + "-" + _class_member(high)
+
+
+def _class_member(char: str) -> str:
+    """One character inside a class: ASCII letters and digits as they are, others escaped."""
+    return char if char.isascii() and char.isalnum() else hex_escape(char)

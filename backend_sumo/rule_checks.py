@@ -1,0 +1,61 @@
+"""Steps that run on every rule after all user pipelines, and the rule name in error messages."""
+import re
+from dataclasses import dataclass
+
+from sigma.conditions import ConditionSelector
+from sigma.correlations import SigmaCorrelationRule
+from sigma.exceptions import SigmaConditionError, SigmaError
+from sigma.processing.pipeline import ProcessingItem, ProcessingPipeline
+from sigma.processing.transformations import ValueListPlaceholderTransformation
+from sigma.processing.transformations.base import PreprocessingTransformation
+from sigma.rule import SigmaRule
+
+QUANTIFIER = re.compile(r"\b(1|any|all)\s+of\s+([^\s()]+)")
+
+
+@dataclass
+class RejectEmptyQuantifiers(PreprocessingTransformation):
+    """Fails a rule whose condition has a `1 of x*` or `all of x*` that matches no detection.
+
+    pySigma drops such a quantifier from the condition tree, which would silently change the
+    meaning of the rule (`sel and not 1 of filter_*` would lose its filter).
+    """
+
+    def apply(self, rule: SigmaRule | SigmaCorrelationRule) -> None:
+        """Raise SigmaConditionError naming the first quantifier that selects nothing."""
+        super().apply(rule)
+        if not isinstance(rule, SigmaRule):
+            return
+        for condition in rule.detection.condition:
+            for match in QUANTIFIER.finditer(condition):
+                selector = ConditionSelector([match.group(1), match.group(2)])
+                if not selector.resolve_referenced_detections(rule.detection):
+                    raise SigmaConditionError(
+                        f"'{match.group(0)}' in condition '{condition}' selects no detection"
+                    )
+
+
+def finishing_pipeline() -> ProcessingPipeline:
+    """Placeholders from pipeline vars (an error names a missing one), then quantifier checks."""
+    return ProcessingPipeline(
+        name="Sumo Logic backend checks",
+        priority=1000,
+        items=[
+            ProcessingItem(
+                identifier="sumo_placeholders_from_vars",
+                transformation=ValueListPlaceholderTransformation(),
+            ),
+            ProcessingItem(
+                identifier="sumo_reject_empty_quantifiers",
+                transformation=RejectEmptyQuantifiers(),
+            ),
+        ],
+    )
+
+
+def name_rule(error: SigmaError, rule: SigmaRule | SigmaCorrelationRule) -> SigmaError:
+    """Prefix the error message with the rule's title and id (once), keeping its type."""
+    prefix = f"Rule '{rule.title}' ({rule.id or 'no id'}): "
+    if error.args and isinstance(error.args[0], str) and not error.args[0].startswith(prefix):
+        error.args = (prefix + error.args[0].replace("\n", " "),) + error.args[1:]
+    return error

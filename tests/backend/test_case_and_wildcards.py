@@ -1,0 +1,201 @@
+"""Semantics 1 and 2: case, Unicode letters, `|cased`, `?` and `*`, escapes and backslashes."""
+from .conversion import convert, detection_rule, matches
+
+
+def test_plain_value_is_compared_ignoring_case():
+    query = convert(detection_rule(r"""
+        sel:
+            User: 'SYSTEM'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "User" as User nodrop\n'
+        '| where !isNull(User) and toLowerCase(User) = "system"'
+    )
+    assert matches(query, {"User": "System"})
+    assert matches(query, {"User": "system"})
+    assert not matches(query, {"User": "systemd"})
+
+
+def test_value_with_backslash_is_a_case_insensitive_anchored_regex():
+    query = convert(detection_rule(r"""
+        sel:
+            User: 'NT AUTHORITY\SYSTEM'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "User" as User nodrop\n'
+        r'| where !isNull(User) and User matches /(?i)^NT AUTHORITY\x{5c}SYSTEM$/'
+    )
+    assert matches(query, {"User": "nt authority\\system"})
+    assert not matches(query, {"User": "NT AUTHORITY\\SYSTEM2"})
+    assert not matches(query, {"User": "NT AUTHORITY/SYSTEM"})
+
+
+def test_endswith_ignores_the_case_of_non_ascii_letters():
+    query = convert(detection_rule(r"""
+        sel:
+            Image|endswith: '\ÄPFEL.EXE'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "Image" as Image nodrop\n'
+        r'| where !isNull(Image) and Image matches /(?is)^.*\x{5c}[\x{c4}\x{e4}]PFEL\x{2e}EXE$/'
+    )
+    assert matches(query, {"Image": "c:\\t\\äpfel.exe"})
+    assert not matches(query, {"Image": "c:\\t\\apfel.exe"})
+    assert not matches(query, {"Image": "c:\\t\\äpfel.exe.bak"})
+
+
+def test_contains_matches_anywhere_ignoring_case():
+    query = convert(detection_rule(r"""
+        sel:
+            CommandLine|contains: 'Invoke-Expression'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "CommandLine" as CommandLine nodrop\n'
+        r'| where !isNull(CommandLine) and CommandLine matches /(?is)^.*Invoke-Expression.*$/'
+    )
+    assert matches(query, {"CommandLine": "powershell IEX; invoke-expression $x"})
+    assert matches(query, {"CommandLine": "line one\nINVOKE-EXPRESSION\nline three"})
+    assert not matches(query, {"CommandLine": "Invoke-Command"})
+
+
+def test_startswith_keeps_the_start_anchor():
+    query = convert(detection_rule(r"""
+        sel:
+            Image|startswith: 'C:\Users\'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "Image" as Image nodrop\n'
+        r'| where !isNull(Image) and Image matches /(?is)^C:\x{5c}Users\x{5c}.*$/'
+    )
+    assert matches(query, {"Image": "c:\\users\\bob\\a.exe"})
+    assert not matches(query, {"Image": "D:\\c:\\users\\a.exe"})
+
+
+def test_cased_value_is_compared_exactly():
+    query = convert(detection_rule(r"""
+        sel:
+            CommandLine|cased: 'FromBase64String'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "CommandLine" as CommandLine nodrop\n'
+        '| where !isNull(CommandLine) and CommandLine = "FromBase64String"'
+    )
+    assert matches(query, {"CommandLine": "FromBase64String"})
+    assert not matches(query, {"CommandLine": "frombase64string"})
+
+
+def test_cased_contains_is_a_regex_without_the_ignore_case_flag():
+    query = convert(detection_rule(r"""
+        sel:
+            CommandLine|cased|contains: 'Ä'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "CommandLine" as CommandLine nodrop\n'
+        r'| where !isNull(CommandLine) and CommandLine matches /(?s)^.*\x{c4}.*$/'
+    )
+    assert matches(query, {"CommandLine": "xÄy"})
+    assert not matches(query, {"CommandLine": "xäy"})
+
+
+def test_question_mark_is_exactly_one_character():
+    query = convert(detection_rule(r"""
+        sel:
+            Code: 'A?1'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "Code" as Code nodrop\n'
+        '| where !isNull(Code) and Code matches /(?is)^A.1$/'
+    )
+    assert matches(query, {"Code": "AX1"})
+    assert matches(query, {"Code": "a\n1"})
+    assert not matches(query, {"Code": "A1"})
+    assert not matches(query, {"Code": "AXY1"})
+
+
+def test_escaped_star_is_a_literal_star():
+    query = convert(detection_rule(r"""
+        sel:
+            Code: 'a\*b'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "Code" as Code nodrop\n'
+        '| where !isNull(Code) and toLowerCase(Code) = "a*b"'
+    )
+    assert matches(query, {"Code": "A*B"})
+    assert not matches(query, {"Code": "axb"})
+
+
+def test_escaped_question_mark_is_a_literal_question_mark():
+    query = convert(detection_rule(r"""
+        sel:
+            Code|contains: 'a\?b'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "Code" as Code nodrop\n'
+        r'| where !isNull(Code) and Code matches /(?is)^.*a\x{3f}b.*$/'
+    )
+    assert matches(query, {"Code": "x a?b x"})
+    assert not matches(query, {"Code": "x axb x"})
+
+
+def test_trailing_backslash_before_the_contains_wildcard_is_literal():
+    query = convert(detection_rule(r"""
+        sel:
+            TargetFilename|contains: '\Desktop\'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "TargetFilename" as TargetFilename nodrop\n'
+        r'| where !isNull(TargetFilename) and TargetFilename matches /(?is)^.*\x{5c}Desktop\x{5c}.*$/'
+    )
+    assert matches(query, {"TargetFilename": "C:\\Users\\x\\desktop\\a.lnk"})
+    assert not matches(query, {"TargetFilename": "C:\\Users\\x\\Desktop.lnk"})
+    assert not matches(query, {"TargetFilename": "C:/Users/x/Desktop/a.lnk"})
+
+
+def test_list_of_plain_values_is_an_or_under_one_guard():
+    query = convert(detection_rule(r"""
+        sel:
+            User: ['alice', 'Bob']
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "User" as User nodrop\n'
+        '| where !isNull(User) and (toLowerCase(User) = "alice" or toLowerCase(User) = "bob")'
+    )
+    assert matches(query, {"User": "BOB"})
+    assert not matches(query, {"User": "carol"})

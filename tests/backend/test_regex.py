@@ -1,0 +1,172 @@
+"""Semantics 3: `|re` searches anywhere, honours the i, m and s flags, and rejects non-RE2."""
+import re
+
+import pytest
+from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
+
+from .conversion import convert, detection_rule, matches
+
+
+def test_regex_searches_anywhere_in_the_value():
+    query = convert(detection_rule(r"""
+        sel:
+            CommandLine|re: '\s-w(in(dow(style)?)?)?\s+hid'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "CommandLine" as CommandLine nodrop\n'
+        r'| where !isNull(CommandLine) and CommandLine matches '
+        r'/\A[\s\S]*(?:\s-w(in(dow(style)?)?)?\s+hid)[\s\S]*\z/'
+    )
+    assert matches(query, {"CommandLine": "powershell.exe -windowstyle hidden -c x"})
+    assert matches(query, {"CommandLine": "powershell.exe -w  hid"})
+    assert not matches(query, {"CommandLine": "powershell.exe -W HIDDEN"})
+
+
+def test_regex_is_case_sensitive_without_the_i_flag_and_insensitive_with_it():
+    sensitive = convert(detection_rule(r"""
+        sel:
+            Image|re: 'cmd\.exe$'
+        condition: sel
+    """))
+    insensitive = convert(detection_rule(r"""
+        sel:
+            Image|re|i: 'cmd\.exe$'
+        condition: sel
+    """))
+
+    assert sensitive.endswith(r'Image matches /\A[\s\S]*(?:cmd\x{2e}exe$)[\s\S]*\z/')
+    assert insensitive.endswith(r'Image matches /(?i)\A[\s\S]*(?:cmd\x{2e}exe$)[\s\S]*\z/')
+    assert matches(sensitive, {"Image": "C:\\Windows\\cmd.exe"})
+    assert not matches(sensitive, {"Image": "C:\\WINDOWS\\CMD.EXE"})
+    assert not matches(sensitive, {"Image": "C:\\Windows\\cmd.exe.bak"})
+    assert matches(insensitive, {"Image": "C:\\WINDOWS\\CMD.EXE"})
+
+
+def test_multiline_flag_lets_caret_match_at_each_line():
+    with_m = convert(detection_rule(r"""
+        sel:
+            ScriptBlockText|re|m: '^evil'
+        condition: sel
+    """))
+    without_m = convert(detection_rule(r"""
+        sel:
+            ScriptBlockText|re: '^evil'
+        condition: sel
+    """))
+
+    assert with_m.endswith(r'ScriptBlockText matches /(?m)\A[\s\S]*(?:^evil)[\s\S]*\z/')
+    assert matches(with_m, {"ScriptBlockText": "ok\nevil()"})
+    assert not matches(without_m, {"ScriptBlockText": "ok\nevil()"})
+    assert matches(without_m, {"ScriptBlockText": "evil()\nok"})
+
+
+def test_dotall_flag_lets_dot_match_a_newline():
+    with_s = convert(detection_rule(r"""
+        sel:
+            ScriptBlockText|re|s: 'a.b'
+        condition: sel
+    """))
+    without_s = convert(detection_rule(r"""
+        sel:
+            ScriptBlockText|re: 'a.b'
+        condition: sel
+    """))
+
+    assert with_s.endswith(r'ScriptBlockText matches /(?s)\A[\s\S]*(?:a.b)[\s\S]*\z/')
+    assert matches(with_s, {"ScriptBlockText": "a\nb"})
+    assert not matches(without_s, {"ScriptBlockText": "a\nb"})
+    assert matches(without_s, {"ScriptBlockText": "a-b"})
+
+
+def test_alternation_stays_inside_its_group():
+    query = convert(detection_rule(r"""
+        sel:
+            Image|re: '^a|b$'
+        condition: sel
+    """))
+
+    assert query.endswith(r'Image matches /\A[\s\S]*(?:^a|b$)[\s\S]*\z/')
+    assert matches(query, {"Image": "abc"})
+    assert matches(query, {"Image": "cab"})
+    assert not matches(query, {"Image": "cac"})
+
+
+def test_slash_quote_and_non_ascii_in_a_regex_are_escaped():
+    query = convert(detection_rule(r"""
+        sel:
+            CommandLine|re|i: 'a/b"ä'
+        condition: sel
+    """))
+
+    assert query.endswith(
+        r'CommandLine matches /(?i)\A[\s\S]*(?:a\x{2f}b\x{22}[\x{c4}\x{e4}])[\s\S]*\z/'
+    )
+    assert matches(query, {"CommandLine": 'x A/B"Ä y'})
+    assert not matches(query, {"CommandLine": 'x a/b"a y'})
+
+
+@pytest.mark.parametrize(
+    ("regex", "construct"),
+    [
+        ("(?<=a)b", "look-around"),
+        ("a(?!b)", "look-around"),
+        ("(a)\\1", "back-reference"),
+        ("a++", "possessive quantifier"),
+        ("(?>a)", "group construct"),
+        ("\\Z", "escape \\Z"),
+    ],
+)
+def test_constructs_missing_from_re2_are_rejected_naming_the_rule(regex, construct):
+    rule = detection_rule(f"""
+        sel:
+            CommandLine|re: '{regex}'
+        condition: sel
+    """)
+
+    with pytest.raises(SigmaFeatureNotSupportedByBackendError) as error:
+        convert(rule)
+    assert "Rule 'Test rule' (00000000-0000-4000-8000-000000000001)" in str(error.value)
+    assert construct in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("sigma_regex", "translated"),
+    [
+        ("(?P<name>ab)", "(?:ab)"),
+        ("\\x41+", "\\x{41}+"),
+        ("[a-f\\d_\\-]", "[a-f\\d\\x{5f}\\x{2d}]"),
+        ("x{2,3}?", "x{2,3}?"),
+        ("a{", "a\\x{7b}"),
+        ("(?i:ä)b", "(?i:[\\x{c4}\\x{e4}])b"),
+        ("\\t\\n", "\\x{09}\\x{0a}"),
+    ],
+)
+def test_sigma_regex_constructs_are_written_in_escaped_re2(sigma_regex, translated):
+    rule = detection_rule(f"""
+        sel:
+            CommandLine|re: '{sigma_regex}'
+        condition: sel
+    """)
+
+    query = convert(rule)
+
+    assert query.endswith(f"CommandLine matches /\\A[\\s\\S]*(?:{translated})[\\s\\S]*\\z/")
+
+
+@pytest.mark.parametrize(
+    ("regex", "construct"),
+    [("a{1001}", "repetition count above 1000"), ("a{,3}", "'{,n}' repetition"),
+     ("[[:digit:]]", "POSIX class"), ("(?x)a", "group construct"), ("\\v", "escape \\v")],
+)
+def test_regex_constructs_read_differently_by_engines_are_rejected(regex, construct):
+    rule = detection_rule(f"""
+        sel:
+            CommandLine|re: '{regex}'
+        condition: sel
+    """)
+
+    with pytest.raises(SigmaFeatureNotSupportedByBackendError, match=re.escape(construct)):
+        convert(rule)

@@ -30,7 +30,7 @@ def _ipv4(network: IPv4Network) -> str:
     first = network.network_address.packed
     last = network.broadcast_address.packed
     octets = [_decimal_range(low, high) for low, high in zip(first, last)]
-    return "\\x{2e}".join(octets)
+    return "\\.".join(octets)
 
 
 def _decimal_range(low: int, high: int) -> str:

@@ -50,7 +50,7 @@ COMPARISONS = {
     CompareOperators.NEQ: "!=",
 }
 # The shape `num()` accepts: an optionally negative integer or decimal number.
-NUMBER_SHAPE = regex_literal("^-?[0-9]+(?:\\x{2e}[0-9]+)?$")
+NUMBER_SHAPE = regex_literal("^-?[0-9]+(?:\\.[0-9]+)?$")
 
 
 @dataclass

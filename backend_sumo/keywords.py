@@ -6,14 +6,16 @@ every way a JSON encoder may write it.
 """
 from sigma.types import SigmaString, SpecialChars
 
-from .literals import case_variants, caseless_char, hex_escape, regex_literal
+from .literals import case_variants, caseless_char, hex_escape, regex_char, regex_literal
 
 # JSON's two-character escapes of control characters (RFC 8259, section 7).
 SHORT_ESCAPES = {"\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t"}
-BACKSLASH = hex_escape("\\")
+BACKSLASH = regex_char("\\")
 # One character of a JSON string as it appears in the raw text: a plain character, a
 # two-character escape, or a `\\uXXXX` escape.
-ANY_ENCODED_CHAR = f"(?:[^{BACKSLASH}]|{BACKSLASH}u[0-9a-f]{{4}}|{BACKSLASH}[^u])"
+ANY_ENCODED_CHAR = (
+    f"(?:[^{hex_escape(chr(92))}]|{BACKSLASH}u[0-9a-f]{{4}}|{BACKSLASH}[^u])"
+)
 
 
 def keyword_search(value: SigmaString) -> str:
@@ -37,7 +39,7 @@ def keyword_search(value: SigmaString) -> str:
 def encoded_char(char: str) -> str:
     """Regex for one character of a JSON string value, in each way an encoder may write it."""
     if char in '"\\':
-        return BACKSLASH + hex_escape(char)
+        return BACKSLASH + regex_char(char)
     if char == "/":
         return f"{BACKSLASH}?{hex_escape(char)}"
     if char in SHORT_ESCAPES:

@@ -2,8 +2,10 @@
 
 Sumo documents only `\\"` inside double-quoted strings and documents RE2 syntax inside `/.../`
 regex literals, so every value that holds a backslash, a quote, a wildcard or any character
-outside a small safe set is written as an RE2 regex literal in which each such character is a
-`\\x{..}` escape. Nothing taken from a rule can then end a string or a regex early.
+outside a small safe set is written as an RE2 regex literal. There RE2 metacharacters keep their
+usual backslash escapes (`\\.`, `\\\\`) and every other unsafe character (`/`, `"`, `|`,
+control and non-ASCII characters) is a `\\x{..}` escape. Nothing taken from a rule can then end
+a string or a regex early.
 """
 from string import ascii_letters, digits
 
@@ -13,6 +15,10 @@ from sigma.types import Placeholder, SigmaString, SpecialChars
 # Characters written as themselves inside a regex literal: none is special to RE2 outside a
 # character class, and none can end a `/.../` literal.
 REGEX_SAFE = frozenset(ascii_letters + digits + " _-:,=@%'#!~;<>&")
+
+# RE2 metacharacters: a backslash before punctuation makes it literal in RE2, and none of these
+# can end a `/.../` literal, so they keep their usual readable escapes.
+REGEX_METACHARACTERS = frozenset("\\.+*?()[]{}^$")
 
 # Characters written as themselves inside a double-quoted string: printable ASCII without the
 # quote and the backslash, whose reading inside Sumo strings is not documented.
@@ -26,7 +32,11 @@ def hex_escape(char: str) -> str:
 
 def regex_char(char: str) -> str:
     """One literal character inside a regex, outside any character class."""
-    return char if char in REGEX_SAFE else hex_escape(char)
+    if char in REGEX_SAFE:
+        return char
+    if char in REGEX_METACHARACTERS:
+        return "\\" + char
+    return hex_escape(char)
 
 
 def case_variants(char: str) -> tuple[str, ...]:

@@ -1,9 +1,10 @@
 """The RE2 regexes the backend emits, checked for RE2-only syntax and rebuilt as Python regexes.
 
-Only the constructs the backend writes are accepted: `\\x{..}` escapes, the classes `\\d \\D \\s
+Only the constructs the backend writes are accepted: `\\x{..}` escapes, a backslash before one
+of the RE2 metacharacters `\\ . + * ? ( ) [ ] { } ^ $` (outside classes), the classes `\\d \\D \\s
 \\S \\w \\W`, the anchors `\\A \\z \\b \\B`, groups `(`, `(?:`, inline flags `(?ims)` and
 `(?ims-ims:`, bracketed classes and the quantifiers `* + ? {n,m}` with lazy forms. Anything
-else, in particular an escaped punctuation character or a bare `/`, fails the check. The
+else, in particular any other escaped punctuation character or a bare `/`, fails the check. The
 Python pattern keeps RE2's meaning: `\\s`, `\\d`, `\\w` are ASCII classes, `$` without the `m`
 flag matches only at the very end, `\\z` is Python's `\\Z`.
 """
@@ -12,6 +13,7 @@ import re
 RE2_FLAG_GROUP = re.compile(r"\(\?([ims]*)(?:-([ims]*))?([:)])")
 REPEAT = re.compile(r"\{\d+(,\d*)?\}")
 HEX = re.compile(r"\\x\{([0-9a-f]{1,6})\}")
+METACHARACTERS = frozenset("\\.+*?()[]{}^$")
 
 OUTSIDE_CLASS = {
     "d": "[0-9]",
@@ -116,6 +118,8 @@ def _escape(pattern: str, position: int, table: dict[str, str]) -> tuple[str, in
     letter = pattern[position + 1 : position + 2]
     if letter in table:
         return table[letter], position + 2
+    if table is OUTSIDE_CLASS and letter and letter in METACHARACTERS:
+        return re.escape(letter), position + 2
     raise NotEmittedRE2(f"escape {pattern[position:position + 2]!r} in {pattern!r}")
 
 

@@ -29,7 +29,7 @@ def test_value_with_backslash_is_a_case_insensitive_anchored_regex():
     assert query == (
         '*\n'
         '| json field=_raw "User" as User nodrop\n'
-        r'| where !isNull(User) and User matches /(?i)^NT AUTHORITY\x{5c}SYSTEM$/'
+        r'| where !isNull(User) and User matches /(?i)^NT AUTHORITY\\SYSTEM$/'
     )
     assert matches(query, {"User": "nt authority\\system"})
     assert not matches(query, {"User": "NT AUTHORITY\\SYSTEM2"})
@@ -46,7 +46,7 @@ def test_endswith_ignores_the_case_of_non_ascii_letters():
     assert query == (
         '*\n'
         '| json field=_raw "Image" as Image nodrop\n'
-        r'| where !isNull(Image) and Image matches /(?is)^.*\x{5c}[\x{c4}\x{e4}]PFEL\x{2e}EXE$/'
+        r'| where !isNull(Image) and Image matches /(?is)^.*\\[\x{c4}\x{e4}]PFEL\.EXE$/'
     )
     assert matches(query, {"Image": "c:\\t\\äpfel.exe"})
     assert not matches(query, {"Image": "c:\\t\\apfel.exe"})
@@ -80,7 +80,7 @@ def test_startswith_keeps_the_start_anchor():
     assert query == (
         '*\n'
         '| json field=_raw "Image" as Image nodrop\n'
-        r'| where !isNull(Image) and Image matches /(?is)^C:\x{5c}Users\x{5c}.*$/'
+        r'| where !isNull(Image) and Image matches /(?is)^C:\\Users\\.*$/'
     )
     assert matches(query, {"Image": "c:\\users\\bob\\a.exe"})
     assert not matches(query, {"Image": "D:\\c:\\users\\a.exe"})
@@ -162,7 +162,7 @@ def test_escaped_question_mark_is_a_literal_question_mark():
     assert query == (
         '*\n'
         '| json field=_raw "Code" as Code nodrop\n'
-        r'| where !isNull(Code) and Code matches /(?is)^.*a\x{3f}b.*$/'
+        r'| where !isNull(Code) and Code matches /(?is)^.*a\?b.*$/'
     )
     assert matches(query, {"Code": "x a?b x"})
     assert not matches(query, {"Code": "x axb x"})
@@ -178,7 +178,7 @@ def test_trailing_backslash_before_the_contains_wildcard_is_literal():
     assert query == (
         '*\n'
         '| json field=_raw "TargetFilename" as TargetFilename nodrop\n'
-        r'| where !isNull(TargetFilename) and TargetFilename matches /(?is)^.*\x{5c}Desktop\x{5c}.*$/'
+        r'| where !isNull(TargetFilename) and TargetFilename matches /(?is)^.*\\Desktop\\.*$/'
     )
     assert matches(query, {"TargetFilename": "C:\\Users\\x\\desktop\\a.lnk"})
     assert not matches(query, {"TargetFilename": "C:\\Users\\x\\Desktop.lnk"})

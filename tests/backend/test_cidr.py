@@ -22,7 +22,7 @@ def test_ipv4_prefix_is_exact_at_its_edges():
         '*\n'
         '| json field=_raw "DestinationIp" as DestinationIp nodrop\n'
         r'| where !isNull(DestinationIp) and DestinationIp matches '
-        rf'/^172\x{{2e}}(?:1[6-9]|2[0-9]|3[01])\x{{2e}}{OCTET}\x{{2e}}{OCTET}$/'
+        rf'/^172\.(?:1[6-9]|2[0-9]|3[01])\.{OCTET}\.{OCTET}$/'
     )
     assert matches(query, {"DestinationIp": "172.31.255.254"})
     assert matches(query, {"DestinationIp": "172.16.0.0"})
@@ -39,7 +39,7 @@ def test_ipv4_prefix_inside_the_last_octet_stops_at_its_last_address():
     """))
 
     assert query.endswith(
-        r'DestinationIp matches /^192\x{2e}168\x{2e}1\x{2e}(?:[0-9]|[1-9][0-9]|1[01][0-9]|12[0-7])$/'
+        r'DestinationIp matches /^192\.168\.1\.(?:[0-9]|[1-9][0-9]|1[01][0-9]|12[0-7])$/'
     )
     assert matches(query, {"DestinationIp": "192.168.1.127"})
     assert not matches(query, {"DestinationIp": "192.168.1.128"})

@@ -12,7 +12,7 @@ import pytest
 
 BIN = Path(sys.executable).parent
 PIPELINES = ["-p", "sysmon", "-p", "sumo_sysmon", "-p", "sumo_windows"]
-GOOD_QUERY_END = r'Image matches /(?is)^.*\x{5c}rundll32\x{2e}exe$/'
+GOOD_QUERY_END = r'Image matches /(?is)^.*\\rundll32\.exe$/'
 
 RULES = {
     "good.yml": """

@@ -21,7 +21,7 @@ def test_keyword_backslash_is_matched_as_json_writes_it():
         condition: keywords
     """))
 
-    assert query == r'*' '\n' r'| where _raw matches /(?is)^.*C:\x{5c}\x{5c}Temp\x{5c}\x{5c}.*$/'
+    assert query == r'*' '\n' r'| where _raw matches /(?is)^.*C:\\\\Temp\\\\.*$/'
     assert matches(query, {"TargetFilename": "c:\\temp\\drop.exe"})
     assert not matches(query, {"TargetFilename": "c:/temp/drop.exe"})
 
@@ -35,7 +35,7 @@ def test_keyword_with_non_ascii_letter_and_quote_matches_either_json_spelling():
 
     assert query == (
         '*\n'
-        r'| where _raw matches /(?is)^.*(?:[\x{c4}\x{e4}]|\x{5c}u00c4|\x{5c}u00e4)\x{5c}\x{22}x.*$/'
+        r'| where _raw matches /(?is)^.*(?:[\x{c4}\x{e4}]|\\u00c4|\\u00e4)\\\x{22}x.*$/'
     )
     assert matches(query, {"Message": 'said ä"X'})
     assert not matches(query, {"Message": "said a'x"})

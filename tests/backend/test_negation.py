@@ -14,8 +14,8 @@ def test_filter_on_a_missing_field_does_not_hide_the_selection():
     assert query == (
         '*\n'
         '| json field=_raw "Image", "ParentImage" as Image, ParentImage nodrop\n'
-        r'| where !isNull(Image) and Image matches /(?is)^.*\x{5c}cmd\x{2e}exe$/'
-        r' and !(!isNull(ParentImage) and ParentImage matches /(?is)^C:\x{5c}Program Files\x{5c}.*$/)'
+        r'| where !isNull(Image) and Image matches /(?is)^.*\\cmd\.exe$/'
+        r' and !(!isNull(ParentImage) and ParentImage matches /(?is)^C:\\Program Files\\.*$/)'
     )
     assert matches(query, {"Image": "C:\\Windows\\cmd.exe"})
     assert matches(query, {"Image": "C:\\Windows\\cmd.exe", "ParentImage": "C:\\x.exe"})

@@ -46,7 +46,7 @@ def test_greater_or_equal_compares_numbers_not_text():
         '*\n'
         '| json field=_raw "DestinationPort" as DestinationPort nodrop\n'
         r'| where !isNull(DestinationPort) and DestinationPort matches '
-        r'/^-?[0-9]+(?:\x{2e}[0-9]+)?$/ and num(DestinationPort) >= 10'
+        r'/^-?[0-9]+(?:\.[0-9]+)?$/ and num(DestinationPort) >= 10'
     )
     assert matches(query, {"DestinationPort": "10"})
     assert matches(query, {"DestinationPort": 100})

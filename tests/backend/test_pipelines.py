@@ -34,7 +34,7 @@ def test_sysmon_rule_reads_event_data_and_requires_the_sysmon_channel():
         ' as Channel, EventID, Image, DestinationPort nodrop\n'
         '| where !isNull(Channel) and toLowerCase(Channel) = "microsoft-windows-sysmon/operational"'
         ' and !isNull(EventID) and EventID = "3"'
-        r' and !isNull(Image) and Image matches /(?is)^.*\x{5c}rundll32\x{2e}exe$/'
+        r' and !isNull(Image) and Image matches /(?is)^.*\\rundll32\.exe$/'
         ' and !isNull(DestinationPort) and DestinationPort = "443"'
     )
     assert matches(query, SYSMON_EVENT)
@@ -62,7 +62,7 @@ def test_powershell_script_rule_requires_channel_and_event_4104():
         ' as Channel, EventID, ScriptBlockText nodrop\n'
         '| where !isNull(Channel) and toLowerCase(Channel) = "microsoft-windows-powershell/operational"'
         ' and !isNull(EventID) and EventID = "4104"'
-        r' and !isNull(ScriptBlockText) and ScriptBlockText matches /(?is)^.*Net\x{2e}WebClient.*$/'
+        r' and !isNull(ScriptBlockText) and ScriptBlockText matches /(?is)^.*Net\.WebClient.*$/'
     )
     event = {
         "EventID": "4104",

@@ -24,7 +24,12 @@ def test_regex_relying_on_unicode_case_folding_is_caught():
 
 def test_escaped_punctuation_is_not_part_of_the_emitted_subset():
     with pytest.raises(NotEmittedRE2):
-        query_matches(JSON_F + r"| where F matches /^a\.b$/", {"F": "a.b"})
+        query_matches(JSON_F + r"| where F matches /^a\,b$/", {"F": "a,b"})
+
+
+def test_escaped_metacharacter_is_a_literal_character():
+    assert query_matches(JSON_F + r"| where F matches /^a\.b$/", {"F": "a.b"})
+    assert not query_matches(JSON_F + r"| where F matches /^a\.b$/", {"F": "axb"})
 
 
 def test_and_mixed_with_or_without_parentheses_is_refused():

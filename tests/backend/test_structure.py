@@ -44,9 +44,9 @@ def test_one_of_pattern_keeps_the_and_of_each_selection():
     assert query == (
         '*\n'
         '| json field=_raw "Image", "User" as Image, User nodrop\n'
-        r'| where (!isNull(Image) and Image matches /(?is)^.*\x{5c}a\x{2e}exe$/'
+        r'| where (!isNull(Image) and Image matches /(?is)^.*\\a\.exe$/'
         ' and !isNull(User) and toLowerCase(User) = "x")'
-        r' or (!isNull(Image) and Image matches /(?is)^.*\x{5c}b\x{2e}exe$/'
+        r' or (!isNull(Image) and Image matches /(?is)^.*\\b\.exe$/'
         ' and !isNull(User) and toLowerCase(User) = "y")'
     )
     assert matches(query, {"Image": "c:\\a.exe", "User": "x"})
@@ -63,7 +63,7 @@ def test_all_of_pattern_needs_every_selection():
     """))
 
     assert query.endswith(
-        r'| where !isNull(Image) and Image matches /(?is)^.*\x{5c}a\x{2e}exe$/'
+        r'| where !isNull(Image) and Image matches /(?is)^.*\\a\.exe$/'
         ' and !isNull(User) and toLowerCase(User) = "x"'
     )
     assert matches(query, {"Image": "c:\\a.exe", "User": "x"})

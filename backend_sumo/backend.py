@@ -1,8 +1,9 @@
 """The Sumo Logic search backend."""
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, ClassVar
 
+from sigma.collection import SigmaCollection
 from sigma.conversion.base import TextQueryBackend
 from sigma.conversion.state import ConversionState
 from sigma.correlations import SigmaCorrelationRule
@@ -10,9 +11,12 @@ from sigma.exceptions import SigmaBackendError, SigmaConversionError, SigmaError
 from sigma.rule import SigmaRule
 
 from .conditions import ConditionRenderer, Node
+from .correlation import correlation_fields, render_correlation
 from .expressions import render
 from .layouts import LAYOUT_STATE, SCOPE_STATE, UnknownLogsourceError, json_path
+from .ordering import references_first
 from .rule_checks import finishing_pipeline, name_rule
+from .saved_search import saved_search, saved_search_folder
 from .search import FieldExtraction, SumoSearch
 
 logger = logging.getLogger(__name__)
@@ -38,8 +42,36 @@ class SumoLogicBackend(TextQueryBackend):
 
     name: ClassVar[str] = "Sumo Logic search"
     identifier: ClassVar[str] = "sumo"
-    formats: ClassVar[dict[str, str]] = {"default": "Sumo Logic log-search query text"}
+    formats: ClassVar[dict[str, str]] = {
+        "default": "Sumo Logic log-search query text",
+        "savedsearch": "Sumo Logic Library import JSON: a folder with one saved search per rule",
+    }
     requires_pipeline: ClassVar[bool] = True
+    correlation_methods: ClassVar[dict[str, str]] = {
+        "default": "one query over the base rules' events, counted in fixed windows at two phases"
+    }
+    default_correlation_method: ClassVar[str] = "default"
+
+    def convert(
+        self,
+        rule_collection: SigmaCollection,
+        output_format: str | None = None,
+        correlation_method: str | None = None,
+        callback: Callback | None = None,
+    ) -> Any:
+        """Convert a collection, each correlation after the rules it references."""
+        output_format = output_format or self.default_format
+        self.init_processing_pipeline(output_format)
+        rule_collection.resolve_rule_references()
+        queries = []
+        for rule in references_first(rule_collection.rules):
+            if isinstance(rule, SigmaCorrelationRule):
+                queries += self.convert_correlation_rule(
+                    rule, output_format, correlation_method, callback
+                )
+            else:
+                queries += self.convert_rule(rule, output_format, callback)
+        return self.finalize(queries, output_format)
 
     def init_processing_pipeline(self, output_format: str | None = None) -> None:
         """Combine the pipelines, then resolve placeholders and check quantifiers last."""
@@ -58,7 +90,52 @@ class SumoLogicBackend(TextQueryBackend):
         for rule_with_error, error in self.errors[reported:]:
             name_rule(error, rule_with_error)
             logger.info("skipped %s: %s", rule_with_error.source, error)
-        return queries
+        # A rule that a correlation references keeps its SumoSearch unfinished for the
+        # correlation; when it is also output on its own, it is finalized here.
+        output_format = output_format or self.default_format
+        states = rule.get_conversion_states() if queries else []
+        return [
+            self.finalize_query(rule, query, index, states[index], output_format)
+            if isinstance(query, SumoSearch) else query
+            for index, query in enumerate(queries)
+        ]
+
+    def convert_correlation_rule(
+        self,
+        rule: SigmaCorrelationRule,
+        output_format: str | None = None,
+        method: str | None = None,
+        callback: Callback | None = None,
+    ) -> list[Query]:
+        """Convert a correlation rule over the searches of the rules it references."""
+        output_format = output_format or self.default_format
+        try:
+            if method not in (None, self.default_correlation_method):
+                raise SigmaConversionError(
+                    f"correlation method '{method}' is unknown; the Sumo backend has only "
+                    f"'{self.default_correlation_method}'"
+                )
+            needed = correlation_fields(rule)
+            searches = [
+                (reference.reference, _with_fields(self.search_for(reference.rule),
+                                                   needed.get(reference.reference, ())))
+                for reference in rule.rules
+                if isinstance(reference.rule, SigmaRule)
+            ]
+            query = render_correlation(rule, searches)
+            if callback is not None:
+                query = callback(rule, output_format, 0, query, query)
+            state = ConversionState()
+            finalized = [self.finalize_query(rule, query, 0, state, output_format)]
+            rule.set_conversion_result(finalized)
+            return finalized
+        except SigmaError as error:
+            name_rule(error, rule)
+            if self.collect_errors:
+                self.errors.append((rule, error))
+                logger.info("skipped %s: %s", rule.source, error)
+                return []
+            raise
 
     def convert_condition(self, cond: Node, state: ConversionState) -> WhereClause:
         """The `where` expression of one rule condition, with the fields it uses."""
@@ -80,13 +157,24 @@ class SumoLogicBackend(TextQueryBackend):
             FieldExtraction(json_path(layout, sigma_field), alias)
             for sigma_field, alias in query.fields
         )
-        return SumoSearch(scope, extractions, query.condition)
+        return SumoSearch(scope, extractions, query.condition, layout)
 
     def finalize_query_default(
         self, rule: SigmaRule, query: Query, index: int, state: ConversionState
     ) -> Query:
         """The query text of a rule."""
         return query.render() if isinstance(query, SumoSearch) else query
+
+    def finalize_query_savedsearch(
+        self, rule: SigmaRule | SigmaCorrelationRule, query: Query, index: int,
+        state: ConversionState,
+    ) -> dict[str, Any]:
+        """One saved search holding the query text of a rule."""
+        return saved_search(rule, self.finalize_query_default(rule, query, index, state))
+
+    def finalize_output_savedsearch(self, queries: list[dict[str, Any]]) -> str:
+        """The Library folder JSON holding every converted rule's saved search."""
+        return saved_search_folder(queries)
 
     def finalize_output_default(self, queries: list[Query]) -> list[Query]:
         """One query text per rule, including rules that a correlation also uses."""
@@ -116,6 +204,16 @@ class SumoLogicBackend(TextQueryBackend):
                 "a rule must have exactly one condition, and must not have been finalized as text"
             )
         return searches[0]
+
+
+def _with_fields(search: SumoSearch, fields: tuple[str, ...]) -> SumoSearch:
+    """The search, also extracting the fields a correlation groups by or aggregates."""
+    extracted = {extraction.name for extraction in search.extractions}
+    missing = [name for name in fields if name not in extracted]
+    if not missing or search.layout is None:
+        return search
+    added = tuple(FieldExtraction(json_path(search.layout, name), name) for name in missing)
+    return replace(search, extractions=search.extractions + added)
 
 
 def _unknown_logsource(rule: SigmaRule | SigmaCorrelationRule) -> str:

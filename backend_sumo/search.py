@@ -15,12 +15,14 @@ class SumoSearch:
     """Scope before the first pipe, a `json` stage, then a `where` stage.
 
     `condition` is a Sumo boolean expression over the extracted fields (and `_raw`), or None
-    when the scope alone selects the events.
+    when the scope alone selects the events. `layout` names how the events are laid out, so
+    that a correlation can extract the further fields it groups by.
     """
 
     scope: str
     extractions: tuple[FieldExtraction, ...]
     condition: str | None
+    layout: str | None = None
 
     def json_stage(self) -> str | None:
         """The `json` stage that extracts every field the condition uses, keeping all messages."""

@@ -75,6 +75,7 @@ def test_search_for_gives_the_search_object_of_a_rule():
         scope="*",
         extractions=(FieldExtraction("User", "User"),),
         condition='!isNull(User) and toLowerCase(User) = "x"',
+        layout="flat",
     )
 
 

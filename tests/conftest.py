@@ -6,6 +6,12 @@ from pathlib import Path
 
 import pytest
 
+# pySigma's `@Pipeline` decorator keeps one shared instance whose function is the one decorated
+# last. Under pytest, plugin discovery also imports pySigma's own test pipeline, which would then
+# stand in for `sysmon` for the rest of the run. Importing it first lets `sysmon` be the last.
+import sigma.pipelines.test  # noqa: E402,F401  isort: skip
+import sigma.pipelines.sysmon  # noqa: E402,F401  isort: skip
+
 REPO = Path(__file__).resolve().parent.parent
 INSTALLED_FROM = {"sigma.backends.sumo": REPO / "backend_sumo", "sigma.pipelines.sumo": REPO / "pipelines"}
 

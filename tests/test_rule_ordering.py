@@ -70,3 +70,4 @@ def test_order_of_unrelated_rules_is_kept(tmp_path):
     rules = _folder(tmp_path, {f"{c}.yml": BASE.format(n=i) for i, c in enumerate("abc", 1)})
 
     assert _titles(references_first(rules.rules)) == _titles(rules.rules)
+

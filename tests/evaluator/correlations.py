@@ -5,8 +5,9 @@ Semantics, shared with pySigma's SQLite backend so that the two can be compared:
 - Matches of the referenced rules are grouped by the `group-by` fields (after `aliases`),
   compared case-insensitively. A match lacking a group-by field belongs to no group.
 - Each distinct time t of a match in a group anchors the window [t - timespan, t], both ends
-  included. The window's metric is measured and, if it meets the condition, the window is
-  one alert: first and last event time, the group, and the events that made it.
+  included (for the value types, only a match that has a value anchors one). The window's
+  metric is measured and, if it meets the condition, the window is one alert: first and last
+  event time, the group, and the events that made it.
 - `event_count` counts distinct events; `value_count` distinct values of the condition field
   (case-insensitive); `value_sum`, `value_avg`, `value_median` and `value_percentile`
   (linear interpolation between closest ranks) use the field's numeric values; `temporal`
@@ -52,6 +53,9 @@ _OPERATORS: dict[SigmaCorrelationConditionOperator, Callable[[float, float], boo
 }
 
 Expression = Callable[[frozenset[str]], bool]
+_NUMERIC_KINDS = frozenset([SigmaCorrelationType.VALUE_SUM, SigmaCorrelationType.VALUE_AVG,
+                            SigmaCorrelationType.VALUE_MEDIAN,
+                            SigmaCorrelationType.VALUE_PERCENTILE])
 
 
 @dataclass(frozen=True)
@@ -240,11 +244,24 @@ def _backward_windows(
         while members[left].time < anchor - correlation.timespan:
             left += 1
         window = members[left:right + 1]
-        outcome = _measure(correlation, window)
-        if outcome is not None:
-            found.append(outcome)
+        closing = [o for o in window if o.time == anchor]
+        if any(_carries_value(correlation, o) for o in closing):
+            outcome = _measure(correlation, window)
+            if outcome is not None:
+                found.append(outcome)
         right += 1
     return found
+
+
+def _carries_value(correlation: Correlation, occurrence: Occurrence) -> bool:
+    """Whether an occurrence can close a window: for the value types, only one with a value."""
+    kind = correlation.kind
+    if kind is SigmaCorrelationType.VALUE_COUNT:
+        name = correlation.value_fields[occurrence.input]
+        return bool(value_texts(occurrence.values.get(name)))
+    if kind in _NUMERIC_KINDS:
+        return _number(correlation, occurrence) is not None
+    return True
 
 
 def _forward_windows(

@@ -90,6 +90,17 @@ def load_rules(
     """Parse, process and compile every rule under `paths`."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    return load_rule_texts([(path, None) for path in rule_files(paths)], pipelines,
+                           placeholders, products)
+
+
+def load_rule_texts(
+    sources: Sequence[tuple[Path, str | None]],
+    pipelines: Sequence[str] = DEFAULT_PIPELINES,
+    placeholders: Placeholders | None = None,
+    products: Sequence[str] = ("windows",),
+) -> RuleSet:
+    """Like `load_rules`, from (path, text) pairs; a None text is read from the path."""
     placeholders = placeholders or {}
     pipeline = resolve_pipeline(pipelines)
     errors: list[RuleError] = []
@@ -97,8 +108,8 @@ def load_rules(
     parsed: list[tuple[SigmaRule | SigmaCorrelationRule, RuleInfo]] = []
     filters: list[tuple[SigmaFilter, Path]] = []
     seen_keys: set[str] = set()
-    for path in rule_files(paths):
-        rules, file_filters, file_errors = _read_file(path)
+    for path, text in sources:
+        rules, file_filters, file_errors = _read_file(path, text)
         errors.extend(file_errors)
         filters.extend((f, path) for f in file_filters)
         for index, rule in enumerate(rules):
@@ -134,9 +145,11 @@ def rule_info(rule: SigmaRule | SigmaCorrelationRule | SigmaFilter, path: Path,
     return RuleInfo(rule.title or f"rule {index + 1}", rule_id, rule.name, level, str(path), key)
 
 
-def _read_file(path: Path) -> tuple[list[Any], list[SigmaFilter], list[RuleError]]:
+def _read_file(path: Path, text: str | None
+               ) -> tuple[list[Any], list[SigmaFilter], list[RuleError]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        if text is None:
+            text = path.read_text(encoding="utf-8")
         collection = SigmaCollection.from_yaml(
             text, collect_errors=True, source=SigmaRuleLocation(path),
             collect_filters=True, resolve_references=False,

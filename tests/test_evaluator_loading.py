@@ -97,7 +97,7 @@ def test_sumo_windows_json_payload_is_lifted_to_sysmon_names(tmp_path):
 
 
 def test_evtx_records_are_flattened_to_system_and_event_data_fields():
-    events = list(EventReader(FIXTURES / "evtx" / "Security_short_selected.evtx"))
+    events = list(EventReader(FIXTURES / "evtx" / "events.evtx"))
     assert [e.fields["EventID"] for e in events] == [5152, 4611, 4776, 4625, 5152, 5157, 4673]
     failed_logon = events[3].fields
     assert failed_logon["Channel"] == "Security"
@@ -105,7 +105,7 @@ def test_evtx_records_are_flattened_to_system_and_event_data_fields():
     assert failed_logon["Provider_Name"] == "Microsoft-Windows-Security-Auditing"
     assert failed_logon["TimeCreated_SystemTime"] == "2016-06-29T15:24:36.686000Z"
     assert {"TargetUserName", "LogonType", "IpAddress"} <= failed_logon.keys()
-    assert str(events[3].source).endswith("Security_short_selected.evtx record 4")
+    assert str(events[3].source).endswith("events.evtx record 4")
 
 
 def test_json_numbers_keep_the_form_they_were_written_in(tmp_path):

@@ -69,7 +69,8 @@ def cases(draw):
     return rules, records, draw(st.booleans()), draw(st.booleans())
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cases())
 def test_prefiltered_reading_finds_exactly_what_a_full_parse_finds(tmp_path, case):
     detections_, records, ascii_only, escape_slash = case

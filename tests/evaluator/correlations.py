@@ -22,7 +22,6 @@ Semantics, shared with pySigma's SQLite backend so that the two can be compared:
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any

@@ -24,7 +24,7 @@ from .prefilter import LinePrefilter, line_ranges
 
 logger = logging.getLogger(__name__)
 
-BLOCK_BYTES = 4 << 20
+BLOCK_BYTES = 1 << 19
 PAYLOAD_KEYS: tuple[str, ...] = ("EventData", "UserData")
 _BOM = b"\xef\xbb\xbf"
 _EVTX_MAGIC = b"ElfFile\x00"
@@ -177,7 +177,8 @@ class EventReader:
         try:
             items = json.loads(raw, parse_float=JsonFloat, parse_constant=JsonFloat)
         except (ValueError, UnicodeDecodeError) as error:
-            raise EventError(EventSource(name, 1, "element"), f"not a JSON array: {error}") from error
+            raise EventError(EventSource(name, 1, "element"),
+                             f"not a JSON array: {error}") from error
         if not isinstance(items, list):
             raise EventError(EventSource(name, 1, "element"), "not a JSON array")
         for index, item in enumerate(items, 1):

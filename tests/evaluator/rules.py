@@ -8,8 +8,8 @@ match it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,14 +60,6 @@ class RuleSet:
     correlations: tuple[Correlation, ...]
     errors: tuple[RuleError, ...] = ()
     skipped: tuple[SkippedRule, ...] = ()
-    all_rules: tuple[RuleInfo, ...] = field(default=())
-
-    def rule(self, key: str) -> RuleInfo:
-        """A loaded rule by id, name or key."""
-        for info in self.all_rules:
-            if key in (info.key, info.id, info.name):
-                return info
-        raise KeyError(key)
 
 
 def rule_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -129,7 +121,8 @@ def load_rule_texts(
         try:
             pipeline.apply(rule)
         except SigmaError as error:
-            errors.append(RuleError(info.path, info.label(), f"processing pipeline: {_cause(error)}"))
+            errors.append(RuleError(info.path, info.label(),
+                                    f"processing pipeline: {_cause(error)}"))
             continue
         processed.append((rule, info))
 
@@ -286,8 +279,7 @@ def _compile_all(processed: list[tuple[Any, RuleInfo]], silent: set[int],
         logger.warning("%s", error)
     for skip in skipped:
         logger.info("skipped %s: %s", skip.info.label(), skip.reason)
-    return RuleSet(tuple(detections), tuple(correlations), tuple(errors), tuple(skipped),
-                   tuple(info for _, info in processed))
+    return RuleSet(tuple(detections), tuple(correlations), tuple(errors), tuple(skipped))
 
 
 def _is_dropped(rule: Any, pending: list[tuple[Any, RuleInfo]]) -> bool:
@@ -302,8 +294,3 @@ def compile_detection(rule: SigmaRule, info: RuleInfo, placeholders: Placeholder
     needs = either([requirement(tree, placeholders) for tree in trees])
     return Detection(info, matcher, constraint_of(trees), needs, alerts)
 
-
-def placeholders_from(mapping: Mapping[str, Any]) -> Placeholders:
-    """Placeholder values from a mapping of name to a value or a list of values."""
-    return {name: [str(v) for v in (values if isinstance(values, list) else [values])]
-            for name, values in mapping.items()}

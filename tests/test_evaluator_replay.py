@@ -54,3 +54,14 @@ def test_the_progress_bar_is_drawn_on_stderr(capsys):
     assert main([str(RULES), str(PUBLIC_C2), "--progress", "--format", "jsonl"]) == 0
     err = capsys.readouterr().err
     assert "events.jsonl [##############################] 100%" in err
+
+
+def test_placeholders_are_given_on_the_command_line(tmp_path, capsys):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "admins.yml").write_text(
+        "title: Admin Connection\nlogsource: {product: windows}\n"
+        "detection: {sel: {User|expand: '%Admins%'}, condition: sel}\n")
+    assert main([str(rules), str(PUBLIC_C2), "--format", "jsonl",
+                 "--placeholder", "Admins=THESHIRE\\user01"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 35

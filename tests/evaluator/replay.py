@@ -41,6 +41,8 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--time-field", action="append", metavar="FIELD",
                         help=f"field holding event times (repeatable; default: "
                              f"{', '.join(TIME_FIELDS)})")
+    parser.add_argument("--placeholder", action="append", metavar="NAME=VALUE", default=[],
+                        help="a value for %%NAME%% in rules using `expand` (repeatable)")
     parser.add_argument("--strict", action="store_true",
                         help="parse every line, also those no rule can match")
     parser.add_argument("--verbose", action="store_true",
@@ -58,7 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_arguments(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR,
                         format="%(levelname)s %(name)s: %(message)s")
-    rules = load_rules(args.rules, pipelines=args.pipeline or DEFAULT_PIPELINES)
+    placeholders: dict[str, list[str]] = {}
+    for assignment in args.placeholder:
+        name, _, value = assignment.partition("=")
+        placeholders.setdefault(name, []).append(value)
+    rules = load_rules(args.rules, pipelines=args.pipeline or DEFAULT_PIPELINES,
+                       placeholders=placeholders)
     for error in rules.errors:
         print(f"rule error: {error}", file=sys.stderr)
     for skipped in rules.skipped:

@@ -189,6 +189,8 @@ class Occurrence:
 
 def occurrence_of_event(event: Event, time: int, input_key: str) -> Occurrence:
     """A plain rule's match as a correlation occurrence."""
+    # Known shortcoming: group-by and condition fields are looked up by their exact name, so
+    # a dotted name does not reach into nested objects here as it does in detections.
     return Occurrence(time, input_key, (event,), id(event), event.fields)
 
 
@@ -232,6 +234,8 @@ def evaluate_correlation(correlation: Correlation, occurrences: list[Occurrence]
 def _backward_windows(
     correlation: Correlation, members: list[Occurrence]
 ) -> list[tuple[list[Occurrence], float | None]]:
+    # Known shortcoming: each window is measured afresh, so a group costs matches x window
+    # size; a group with a hundred thousand matches inside one timespan evaluates slowly.
     found = []
     left = 0
     count = len(members)

@@ -249,17 +249,17 @@ def _compile_all(processed: list[tuple[Any, RuleInfo]], silent: set[int],
             continue
         keys[id(rule)] = info.key
 
-    pending = [(rule, info) for rule, info in processed if isinstance(rule, SigmaCorrelationRule)]
+    pending = {id(rule): (rule, info) for rule, info in processed
+               if isinstance(rule, SigmaCorrelationRule)}
     while pending:
-        ready = [(r, i) for r, i in pending
-                 if all(id(ref.rule) in keys or _is_dropped(ref.rule, pending)
-                        for ref in r.referenced_rules)]
+        ready = [key for key, (rule, _info) in pending.items()
+                 if all(id(ref.rule) not in pending for ref in rule.referenced_rules)]
         if not ready:
-            for rule, info in pending:
+            for rule, info in pending.values():
                 errors.append(RuleError(info.path, info.label(), "circular correlation references"))
             break
-        for rule, info in ready:
-            pending.remove((rule, info))
+        for key in ready:
+            rule, info = pending.pop(key)
             missing = [ref.reference for ref in rule.referenced_rules if id(ref.rule) not in keys]
             if missing:
                 skipped.append(SkippedRule(info, "references rules that are not evaluated: "
@@ -280,10 +280,6 @@ def _compile_all(processed: list[tuple[Any, RuleInfo]], silent: set[int],
     for skip in skipped:
         logger.info("skipped %s: %s", skip.info.label(), skip.reason)
     return RuleSet(tuple(detections), tuple(correlations), tuple(errors), tuple(skipped))
-
-
-def _is_dropped(rule: Any, pending: list[tuple[Any, RuleInfo]]) -> bool:
-    return not any(rule is other for other, _ in pending)
 
 
 def compile_detection(rule: SigmaRule, info: RuleInfo, placeholders: Placeholders,

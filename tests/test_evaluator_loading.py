@@ -63,6 +63,12 @@ def test_an_empty_line_is_an_error(tmp_path):
         read(path)
 
 
+def test_windows_line_endings_are_read_like_plain_newlines(tmp_path):
+    path = write(tmp_path / "e.jsonl", '{"a": "powershell"}\r\n{"b": "cmd"}\r\n')
+    assert [line for line, _ in read(path, prefilter=any_prefilter())] == [1]
+    assert read(path) == [(1, {"a": "powershell"}), (2, {"b": "cmd"})]
+
+
 def test_a_utf8_byte_order_mark_is_ignored(tmp_path):
     path = write(tmp_path / "e.jsonl", b'\xef\xbb\xbf{"EventID": 1}\n')
     assert read(path) == [(1, {"EventID": 1})]

@@ -66,22 +66,23 @@ def cases(draw):
     patterns = [str(v) for d in rules for k, sel in d.items() if k != "condition"
                 for v in (sel.values() if isinstance(sel, dict) else sel)]
     records = draw(st.lists(related_records(patterns), min_size=1, max_size=8))
-    return rules, records, draw(st.booleans()), draw(st.booleans())
+    ending = draw(st.sampled_from(["\n", "\r\n"]))
+    return rules, records, draw(st.booleans()), draw(st.booleans()), ending
 
 
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cases())
 def test_prefiltered_reading_finds_exactly_what_a_full_parse_finds(tmp_path, case):
-    detections_, records, ascii_only, escape_slash = case
+    detections_, records, ascii_only, escape_slash, ending = case
     text = "---\n".join(
         yaml.safe_dump({"title": f"rule {i}", "logsource": {"product": "windows"},
                         "detection": detection}, allow_unicode=True)
         for i, detection in enumerate(detections_))
     rules = compile_text(text)
     path = tmp_path / "events.jsonl"
-    path.write_text("".join(encode(r, ascii_only, escape_slash) + "\n" for r in records),
-                    encoding="utf-8")
+    path.write_bytes("".join(encode(r, ascii_only, escape_slash) + ending
+                             for r in records).encode("utf-8"))
     assert alerts(rules, path, strict=False) == alerts(rules, path, strict=True)
 
 

@@ -44,9 +44,9 @@ EXPECTED_UNSUPPORTED = {
 def rule_folders() -> list[Path]:
     folders = {FIXTURES / "crosscheck_rules"}
     folders.update(ROOT / load_manifest(p).rules for p in FIXTURES.glob("*/manifest.yml"))
-    if rule_files([ROOT / "sigma_rules"]) if (ROOT / "sigma_rules").is_dir() else []:
+    if (ROOT / "sigma_rules").is_dir():
         folders.add(ROOT / "sigma_rules")
-    return sorted(folders)
+    return sorted(folder for folder in folders if rule_files([folder]))
 
 
 def fixture_event_files() -> list[Path]:
@@ -199,10 +199,15 @@ def sqlite_alert_points(path: Path, item: Converted) -> tuple[set[tuple], set[in
     return points, evidence
 
 
+@lru_cache(maxsize=None)
+def evaluator_for(folder: Path) -> Evaluator:
+    return Evaluator(load_rules(folder))
+
+
 def evaluator_rows(path: Path, folder: Path, key: str) -> set[int]:
-    ruleset = load_rules(folder)
-    evaluator = Evaluator(ruleset)
-    (detection,) = [d for d in ruleset.detections if key in (d.info.key, d.info.id, d.info.name)]
+    evaluator = evaluator_for(folder)
+    (detection,) = [d for d in evaluator.rules.detections
+                    if key in (d.info.key, d.info.id, d.info.name)]
     events = events_of(path)
     return {i for i, event in enumerate(events)
             if detection in evaluator.index.candidates(event) and detection.matcher(event)}
@@ -211,7 +216,7 @@ def evaluator_rows(path: Path, folder: Path, key: str) -> set[int]:
 def evaluator_alert_points(path: Path, folder: Path, key: str) -> tuple[set[tuple], set[int]]:
     events = events_of(path)
     position = {id(e): i for i, e in enumerate(events)}
-    alerts = [a for a in Evaluator(load_rules(folder)).run(events) if a.rule.key == key]
+    alerts = [a for a in evaluator_for(folder).run(events) if a.rule.key == key]
     points = {(tuple(sorted((k, fold_case(v)) for k, v in a.group)), a.last // 1000)
               for a in alerts}
     return points, {position[id(e)] for a in alerts for e in a.events}

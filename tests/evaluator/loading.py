@@ -59,7 +59,9 @@ def parse_object(raw: bytes | str, source: EventSource) -> dict[str, Any]:
 
 
 def _looks_like_object(line: bytes) -> bool:
-    return line[:1] == b"{" and line[-1:] == b"}"
+    """Whether a line is shaped as one JSON object, around optional blanks (`\\r\\n` endings)."""
+    stripped = line.strip()
+    return stripped[:1] == b"{" and stripped[-1:] == b"}"
 
 
 def detect_format(path: Path) -> str:
@@ -156,8 +158,9 @@ class EventReader:
                 newlines += block.count(b"\n", counted)
 
                 if not (boundaries == newlines and block[:1] == b"{" and block[-1:] == b"}"):
-                    # Rare: a line not shaped as one object. Parse it (after the block's
-                    # candidates) so that it is reported, or evaluated if it is valid after all.
+                    # Some line is not plainly `{...}`: blanks around it (as with `\r\n` line ends)
+                    # are fine; anything else is parsed, after the block's candidates, so that
+                    # it is reported, or evaluated if it is valid after all.
                     for number, (start, end) in enumerate(line_ranges(block), before + 1):
                         line = block[start:end]
                         if start not in done_lines and not _looks_like_object(line):

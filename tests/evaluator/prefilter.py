@@ -1,10 +1,10 @@
 """The raw-line prefilter: JSON Lines that no rule can match are never parsed.
 
 Each plain rule needs certain literals in the raw line of any event it matches (see
-`literals.py`). A block of lines is lower-cased once; for each rule one clause, the one the
-first block shows to be rarest, is searched through the whole block; only lines holding one
-of those literals are checked against every clause of every rule and parsed when a rule's
-requirement holds. Lines with `\\u` escapes, whose decoded text the raw bytes do not show,
+`literals.py`). A block of lines is lower-cased once; for each rule one clause, the one
+cheapest to search on the first block (scan time plus the lines it lets through), is searched
+through the whole block; only lines holding one of those literals are checked against every
+clause of every rule, and parsed when a rule's requirement holds. Lines with `\\u` escapes, whose decoded text the raw bytes do not show,
 are always parsed. A rule without any requirement turns the prefilter off.
 
 Skipped lines are still checked to be one JSON object each (`{` ... `}`); a full parse of every

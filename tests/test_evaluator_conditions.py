@@ -1,12 +1,14 @@
 """Condition semantics: boolean operators, selectors over detection names, and negation."""
+from typing import Any
+
 from tests.evaluator.testing import matches, rule_yaml, run
 
 
-def verdicts(detection, records):
+def verdicts(detection: str, records: list[dict[str, Any]]) -> list[bool]:
     return [matches(detection, record) for record in records]
 
 
-def test_not_over_an_absent_field_is_true():
+def test_not_over_an_absent_field_is_true() -> None:
     detection = """
         selection:
             Image|endswith: '\\powershell.exe'
@@ -20,7 +22,7 @@ def test_not_over_an_absent_field_is_true():
     ]) == [True, False]
 
 
-def test_neq_matches_other_values_and_absent_fields():
+def test_neq_matches_other_values_and_absent_fields() -> None:
     detection = """
         selection:
             User|neq: 'NT AUTHORITY\\SYSTEM'
@@ -31,7 +33,7 @@ def test_neq_matches_other_values_and_absent_fields():
     ]) == [True, True, False]
 
 
-def test_one_of_pattern_needs_any_matching_detection():
+def test_one_of_pattern_needs_any_matching_detection() -> None:
     detection = """
         selection_ps:
             Image|endswith: '\\powershell.exe'
@@ -44,7 +46,7 @@ def test_one_of_pattern_needs_any_matching_detection():
     ]) == [True, True, False]
 
 
-def test_all_of_pattern_needs_every_matching_detection():
+def test_all_of_pattern_needs_every_matching_detection() -> None:
     detection = """
         selection_image:
             Image|endswith: '\\rundll32.exe'
@@ -58,7 +60,7 @@ def test_all_of_pattern_needs_every_matching_detection():
     ]) == [True, False]
 
 
-def test_them_covers_every_detection_except_underscored_ones():
+def test_them_covers_every_detection_except_underscored_ones() -> None:
     detection = """
         a:
             Image: 'a.exe'
@@ -71,7 +73,7 @@ def test_them_covers_every_detection_except_underscored_ones():
     assert verdicts(detection, [{"Image": "b.exe"}, {"Image": "c.exe"}]) == [True, False]
 
 
-def test_and_binds_tighter_than_or():
+def test_and_binds_tighter_than_or() -> None:
     detection = """
         a:
             A: 1
@@ -84,7 +86,7 @@ def test_and_binds_tighter_than_or():
     assert verdicts(detection, [{"A": 1}, {"B": 1}, {"B": 1, "C": 1}]) == [True, False, True]
 
 
-def test_a_list_of_maps_is_an_or_of_ands():
+def test_a_list_of_maps_is_an_or_of_ands() -> None:
     detection = """
         selection:
             - Image|endswith: '\\mshta.exe'
@@ -99,7 +101,7 @@ def test_a_list_of_maps_is_an_or_of_ands():
     ]) == [True, True, False]
 
 
-def test_several_conditions_are_ored():
+def test_several_conditions_are_ored() -> None:
     text = rule_yaml("""
         a:
             A: 1

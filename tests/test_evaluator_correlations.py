@@ -1,15 +1,17 @@
 """Correlation semantics: the eight types, sliding windows, group-by, aliases, chaining, and
 what an alert reports. Times are seconds after 2024-05-01 12:00:00 UTC."""
+from typing import Any
+
 import pytest
 
-from tests.evaluator import EventError
+from tests.evaluator import Alert, EventError
 from tests.evaluator.testing import run
 from tests.evaluator.timestamps import parse_timestamp
 
 T0 = parse_timestamp("2024-05-01 12:00:00.000")
 
 
-def at(seconds, **fields):
+def at(seconds: float, **fields: Any) -> dict[str, Any]:
     whole, fraction = divmod(round(seconds * 1000), 1000)
     minutes, secs = divmod(whole, 60)
     hours, minutes = divmod(minutes, 60)
@@ -17,7 +19,7 @@ def at(seconds, **fields):
             **fields}
 
 
-def seconds(instant):
+def seconds(instant: int | None) -> float:
     return (instant - T0) / 1_000_000
 
 
@@ -32,11 +34,11 @@ detection:
 """
 
 
-def correlation(body):
+def correlation(body: str) -> str:
     return CONNECTION + "---\ntitle: Correlated\nid: 5b1f0a3e-0c6e-4d0e-9f57-9a0e8f0a0001\n" + body
 
 
-def alert_summary(alerts):
+def alert_summary(alerts: list[Alert]) -> list[tuple]:
     return [(a.group_dict(), seconds(a.first), seconds(a.last), len(a.events)) for a in alerts]
 
 
@@ -50,7 +52,7 @@ correlation:
 """)
 
 
-def test_event_count_alerts_for_each_event_closing_a_window_over_the_threshold():
+def test_event_count_alerts_for_each_event_closing_a_window_over_the_threshold() -> None:
     events = [at(t, Computer="WS01", Initiated="true") for t in (0, 20, 50, 55, 200)]
     assert alert_summary(run(EVENT_COUNT, events)) == [
         ({"Computer": "WS01"}, 0.0, 50.0, 3),
@@ -58,7 +60,7 @@ def test_event_count_alerts_for_each_event_closing_a_window_over_the_threshold()
     ]
 
 
-def test_windows_slide_across_clock_boundaries_and_include_both_ends():
+def test_windows_slide_across_clock_boundaries_and_include_both_ends() -> None:
     crossing = [at(t, Computer="WS01", Initiated="true") for t in (50, 70, 90)]
     exactly_one_span = [at(t, Computer="WS02", Initiated="true") for t in (1000, 1030, 1060)]
     assert alert_summary(run(EVENT_COUNT, crossing + exactly_one_span)) == [
@@ -67,18 +69,18 @@ def test_windows_slide_across_clock_boundaries_and_include_both_ends():
     ]
 
 
-def test_groups_are_counted_separately_and_case_insensitively():
+def test_groups_are_counted_separately_and_case_insensitively() -> None:
     events = [at(0, Computer="WS01", Initiated="true"), at(1, Computer="ws01", Initiated="true"),
               at(2, Computer="WS02", Initiated="true"), at(3, Computer="WS01", Initiated="true")]
     assert alert_summary(run(EVENT_COUNT, events)) == [({"Computer": "WS01"}, 0.0, 3.0, 3)]
 
 
-def test_events_without_a_group_by_value_belong_to_no_group():
+def test_events_without_a_group_by_value_belong_to_no_group() -> None:
     events = [at(t, Initiated="true") for t in (0, 1, 2)]
     assert run(EVENT_COUNT, events) == []
 
 
-def test_value_count_counts_distinct_values_case_insensitively():
+def test_value_count_counts_distinct_values_case_insensitively() -> None:
     rules = correlation("""
 correlation:
     type: value_count
@@ -96,7 +98,7 @@ correlation:
     assert alerts[0].metric == 3
 
 
-def test_temporal_needs_every_rule_within_the_timespan_in_any_order():
+def test_temporal_needs_every_rule_within_the_timespan_in_any_order() -> None:
     rules = """
 title: Encoded PowerShell
 name: encoded
@@ -155,7 +157,7 @@ correlation:
 """
 
 
-def test_temporal_ordered_needs_the_rules_in_their_listed_order():
+def test_temporal_ordered_needs_the_rules_in_their_listed_order() -> None:
     in_order = [at(0, Computer="WS01", CommandLine="certutil -urlcache http://x"),
                 at(60, Computer="WS01", Image="C:\\Users\\Public\\p.exe")]
     reversed_order = [at(0, Computer="WS02", Image="C:\\Users\\Public\\p.exe"),
@@ -164,7 +166,7 @@ def test_temporal_ordered_needs_the_rules_in_their_listed_order():
         ({"Computer": "WS01"}, 0.0, 60.0, 2)]
 
 
-def test_temporal_ordered_reports_the_events_of_the_ordered_chain():
+def test_temporal_ordered_reports_the_events_of_the_ordered_chain() -> None:
     events = [at(0, Computer="WS01", Image="C:\\Users\\Public\\p.exe"),
               at(10, Computer="WS01", CommandLine="certutil -urlcache http://x"),
               at(20, Computer="WS01", Image="C:\\Users\\Public\\p.exe")]
@@ -173,7 +175,7 @@ def test_temporal_ordered_reports_the_events_of_the_ordered_chain():
     assert (seconds(alert.first), seconds(alert.last)) == (10.0, 20.0)
 
 
-def numeric(kind, extra=""):
+def numeric(kind: str, extra: str = "") -> str:
     return correlation(f"""
 correlation:
     type: {kind}
@@ -190,28 +192,28 @@ BYTES = [at(0, Computer="WS01", Initiated="true", SentBytes="100"),
          at(180, Computer="WS01", Initiated="true", SentBytes=2000)]
 
 
-def test_value_sum_adds_the_numeric_values_in_the_window_closed_by_a_valued_event():
+def test_value_sum_adds_the_numeric_values_in_the_window_closed_by_a_valued_event() -> None:
     alerts = run(numeric("value_sum", "gte: 1000"), BYTES)
     assert [(seconds(a.last), a.metric, len(a.events)) for a in alerts] == [(60.0, 1000.0, 2),
                                                                           (180.0, 3000.0, 3)]
 
 
-def test_value_avg_averages_the_numeric_values_in_the_window():
+def test_value_avg_averages_the_numeric_values_in_the_window() -> None:
     alerts = run(numeric("value_avg", "gt: 400"), BYTES)
     assert [(seconds(a.last), a.metric) for a in alerts] == [(60.0, 500.0), (180.0, 1000.0)]
 
 
-def test_value_median_is_the_middle_value():
+def test_value_median_is_the_middle_value() -> None:
     alerts = run(numeric("value_median", "gte: 900"), BYTES)
     assert [(seconds(a.last), a.metric) for a in alerts] == [(180.0, 900.0)]
 
 
-def test_value_percentile_interpolates_between_closest_ranks():
+def test_value_percentile_interpolates_between_closest_ranks() -> None:
     alerts = run(numeric("value_percentile", "percentile: 75, gte: 1400"), BYTES)
     assert [(seconds(a.last), a.metric) for a in alerts] == [(180.0, 1450.0)]
 
 
-def test_aliases_group_different_fields_of_different_rules():
+def test_aliases_group_different_fields_of_different_rules() -> None:
     rules = """
 title: Inbound on 445
 name: inbound_smb
@@ -251,7 +253,7 @@ correlation:
     assert alert_summary(run(rules, events)) == [({"relay": "10.0.0.5"}, 0.0, 5.0, 2)]
 
 
-def test_referenced_rules_alert_on_their_own_only_with_generate():
+def test_referenced_rules_alert_on_their_own_only_with_generate() -> None:
     events = [at(t, Computer="WS01", Initiated="true") for t in (0, 1, 2)]
     titles = [a.rule.title for a in run(EVENT_COUNT, events)]
     generated = EVENT_COUNT.replace("correlation:\n", "correlation:\n    generate: true\n")
@@ -260,13 +262,13 @@ def test_referenced_rules_alert_on_their_own_only_with_generate():
         "Correlated", "Outbound connection", "Outbound connection", "Outbound connection"]
 
 
-def test_a_correlated_event_without_a_time_is_an_error_naming_its_line():
+def test_a_correlated_event_without_a_time_is_an_error_naming_its_line() -> None:
     events = [at(0, Computer="WS01", Initiated="true"), {"Computer": "WS01", "Initiated": "true"}]
     with pytest.raises(EventError, match=r"<inline>:2: .*no readable time"):
         run(EVENT_COUNT, events)
 
 
-def test_correlations_chain_through_inner_alerts():
+def test_correlations_chain_through_inner_alerts() -> None:
     rules = """
 title: Failed logon
 name: failed_logon
@@ -309,7 +311,7 @@ correlation:
         ("Brute force then success", {"TargetUserName": "alice"}, 100.0, 4)]
 
 
-def test_extended_temporal_condition_with_not_looks_for_absence_after_the_match():
+def test_extended_temporal_condition_with_not_looks_for_absence_after_the_match() -> None:
     rules = """
 title: Service stopped
 name: stopped

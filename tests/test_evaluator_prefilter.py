@@ -2,25 +2,27 @@
 line finds, whatever the JSON encoder escaped."""
 import json
 import re
+from pathlib import Path
+from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.evaluator import EventReader, Evaluator
+from tests.evaluator import Evaluator, EventReader, RuleSet
 from tests.evaluator.testing import compile_text, rule_yaml
 
 ALPHABET = 'aBcK/\\"*? é\u00dfİ\u212a\u2028\t-:'
 FIELDS = ["Image", "CommandLine", "DestinationPort", "Tags"]
 
 
-def alerts(rules, path, strict):
+def alerts(rules: RuleSet, path: Path, strict: bool) -> list[tuple[str, int]]:
     evaluator = Evaluator(rules)
     reader = EventReader(path, evaluator.prefilter(), strict=strict)
     return sorted((a.rule.title, a.events[0].source.line) for a in evaluator.run(reader))
 
 
-def encode(record, ascii_only, escape_slash):
+def encode(record: dict[str, Any], ascii_only: bool, escape_slash: bool) -> str:
     line = json.dumps(record, ensure_ascii=ascii_only)
     return line.replace("/", "\\/") if escape_slash else line
 
@@ -32,7 +34,7 @@ values = st.one_of(scalars, st.lists(scalars, max_size=3))
 
 
 @st.composite
-def detections(draw):
+def detections(draw: Any) -> dict[str, Any]:
     field = draw(st.sampled_from(FIELDS))
     word = draw(words)
     form = draw(st.sampled_from(["plain", "contains", "startswith", "endswith", "cased",
@@ -48,7 +50,7 @@ def detections(draw):
 
 
 @st.composite
-def related_records(draw, patterns):
+def related_records(draw: Any, patterns: list[str]) -> dict[str, Any]:
     record = {}
     for field in draw(st.lists(st.sampled_from(FIELDS), max_size=4, unique=True)):
         if patterns and draw(st.booleans()):
@@ -61,7 +63,7 @@ def related_records(draw, patterns):
 
 
 @st.composite
-def cases(draw):
+def cases(draw: Any) -> tuple:
     rules = draw(st.lists(detections(), min_size=1, max_size=3))
     patterns = [str(v) for d in rules for k, sel in d.items() if k != "condition"
                 for v in (sel.values() if isinstance(sel, dict) else sel)]
@@ -73,7 +75,9 @@ def cases(draw):
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cases())
-def test_prefiltered_reading_finds_exactly_what_a_full_parse_finds(tmp_path, case):
+def test_prefiltered_reading_finds_exactly_what_a_full_parse_finds(
+    tmp_path: Path, case: Any,
+) -> None:
     detections_, records, ascii_only, escape_slash, ending = case
     text = "---\n".join(
         yaml.safe_dump({"title": f"rule {i}", "logsource": {"product": "windows"},
@@ -86,7 +90,7 @@ def test_prefiltered_reading_finds_exactly_what_a_full_parse_finds(tmp_path, cas
     assert alerts(rules, path, strict=False) == alerts(rules, path, strict=True)
 
 
-def test_a_value_hidden_behind_a_unicode_escape_is_still_found(tmp_path):
+def test_a_value_hidden_behind_a_unicode_escape_is_still_found(tmp_path: Path) -> None:
     rules = compile_text(rule_yaml("""
         selection:
             CommandLine|contains: 'sekurlsa'
@@ -98,7 +102,7 @@ def test_a_value_hidden_behind_a_unicode_escape_is_still_found(tmp_path):
     assert alerts(rules, path, strict=False) == [("Test rule", 1)]
 
 
-def test_rules_without_literals_turn_the_prefilter_off():
+def test_rules_without_literals_turn_the_prefilter_off() -> None:
     rules = compile_text(rule_yaml("""
         selection:
             DestinationIp|cidr: '10.0.0.0/8'
@@ -107,7 +111,7 @@ def test_rules_without_literals_turn_the_prefilter_off():
     assert not Evaluator(rules).prefilter().active
 
 
-def test_requirements_join_the_literals_each_rule_needs():
+def test_requirements_join_the_literals_each_rule_needs() -> None:
     rules = compile_text(rule_yaml("""
         selection:
             Image|endswith: '\\rundll32.exe'

@@ -2,6 +2,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.evaluator.replay import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -9,7 +11,7 @@ RULES = FIXTURES / "otrf_empire_mimikatz_c2" / "rules"
 PUBLIC_C2 = FIXTURES / "otrf_empire_mimikatz_c2_public" / "events.jsonl"
 
 
-def test_table_lists_one_row_per_alert_in_time_order(capsys):
+def test_table_lists_one_row_per_alert_in_time_order(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(RULES), str(PUBLIC_C2)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["FIRST", "LAST", "LEVEL", "RULE", "ABOUT", "EVENTS", "SOURCE"]
@@ -17,7 +19,7 @@ def test_table_lists_one_row_per_alert_in_time_order(capsys):
     assert lines[1].startswith("2020-08-07 14:32:22.751")
 
 
-def test_json_lines_carry_rule_times_group_and_events(capsys):
+def test_json_lines_carry_rule_times_group_and_events(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(RULES), str(PUBLIC_C2), "--format", "jsonl"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     correlated = [r for r in records if r["group"]]
@@ -31,7 +33,9 @@ def test_json_lines_carry_rule_times_group_and_events(capsys):
                                                "2020-08-07T14:33:11.974000Z")
 
 
-def test_rule_errors_go_to_stderr_and_the_other_rules_still_run(tmp_path, capsys):
+def test_rule_errors_go_to_stderr_and_the_other_rules_still_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "good.yml").write_text((RULES / "powershell_http_connection.yml").read_text())
@@ -43,20 +47,24 @@ def test_rule_errors_go_to_stderr_and_the_other_rules_still_run(tmp_path, capsys
     assert f"{rules / 'bad.yml'}: rule 'Broken': Unknown modifier" in captured.err
 
 
-def test_an_unreadable_line_stops_the_replay_naming_file_and_line(tmp_path, capsys):
+def test_an_unreadable_line_stops_the_replay_naming_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
     log = tmp_path / "log.jsonl"
     log.write_text('{"EventID": 3}\nnot json\n')
     assert main([str(RULES), str(log)]) == 1
     assert f"error: {log}:2: not a JSON object" in capsys.readouterr().err
 
 
-def test_the_progress_bar_is_drawn_on_stderr(capsys):
+def test_the_progress_bar_is_drawn_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(RULES), str(PUBLIC_C2), "--progress", "--format", "jsonl"]) == 0
     err = capsys.readouterr().err
     assert "events.jsonl [##############################] 100%" in err
 
 
-def test_placeholders_are_given_on_the_command_line(tmp_path, capsys):
+def test_placeholders_are_given_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "admins.yml").write_text(

@@ -1,16 +1,18 @@
 """Value matching: each Sigma value type and modifier against events that must and must not
 match. Each test states the detection, the events, and the verdicts side by side."""
+from typing import Any
+
 import pytest
 
 from tests.evaluator import RuleError
 from tests.evaluator.testing import matches
 
 
-def verdicts(detection, records, **options):
+def verdicts(detection: str, records: list[dict[str, Any]], **options: Any) -> list[bool]:
     return [matches(detection, record, **options) for record in records]
 
 
-def test_plain_strings_match_whole_value_case_insensitively():
+def test_plain_strings_match_whole_value_case_insensitively() -> None:
     detection = r"""
         selection:
             Image: 'C:\Windows\System32\cmd.exe'
@@ -23,7 +25,7 @@ def test_plain_strings_match_whole_value_case_insensitively():
     ]) == [True, False, False]
 
 
-def test_case_folding_is_unicode_aware():
+def test_case_folding_is_unicode_aware() -> None:
     detection = """
         selection:
             User: 'ÉLODIE'
@@ -36,7 +38,7 @@ def test_case_folding_is_unicode_aware():
     ]) == [True, False]
 
 
-def test_cased_modifier_makes_the_match_case_sensitive():
+def test_cased_modifier_makes_the_match_case_sensitive() -> None:
     detection = """
         selection:
             CommandLine|cased|contains: 'Invoke-Expression'
@@ -48,7 +50,7 @@ def test_cased_modifier_makes_the_match_case_sensitive():
     ]) == [True, False]
 
 
-def test_star_matches_any_run_of_characters_including_none():
+def test_star_matches_any_run_of_characters_including_none() -> None:
     detection = r"""
         selection:
             Image: 'C:\Windows*\cmd.exe'
@@ -61,7 +63,7 @@ def test_star_matches_any_run_of_characters_including_none():
     ]) == [True, True, False]
 
 
-def test_a_backslash_before_a_star_escapes_it():
+def test_a_backslash_before_a_star_escapes_it() -> None:
     detection = r"""
         selection:
             Image: 'C:\*\cmd.exe'
@@ -72,7 +74,7 @@ def test_a_backslash_before_a_star_escapes_it():
     ]) == [True, False]
 
 
-def test_question_mark_matches_exactly_one_character():
+def test_question_mark_matches_exactly_one_character() -> None:
     detection = """
         selection:
             Image|endswith: 'cmd?.exe'
@@ -83,7 +85,7 @@ def test_question_mark_matches_exactly_one_character():
     ]) == [True, False, False]
 
 
-def test_escaped_wildcards_are_literal_characters():
+def test_escaped_wildcards_are_literal_characters() -> None:
     detection = r"""
         selection:
             Star: 'a\*b'
@@ -97,7 +99,7 @@ def test_escaped_wildcards_are_literal_characters():
     ]) == [True, False, False]
 
 
-def test_escaped_backslash_before_a_wildcard_keeps_the_wildcard():
+def test_escaped_backslash_before_a_wildcard_keeps_the_wildcard() -> None:
     detection = r"""
         selection:
             Path: 'C:\\*'
@@ -108,7 +110,7 @@ def test_escaped_backslash_before_a_wildcard_keeps_the_wildcard():
     ]) == [True, True, False]
 
 
-def test_regex_is_a_case_sensitive_search_anywhere():
+def test_regex_is_a_case_sensitive_search_anywhere() -> None:
     detection = """
         selection:
             CommandLine|re: '-[Ee]nc(odedcommand)? '
@@ -121,7 +123,7 @@ def test_regex_is_a_case_sensitive_search_anywhere():
     ]) == [True, False, False]
 
 
-def test_regex_i_flag_ignores_case():
+def test_regex_i_flag_ignores_case() -> None:
     detection = """
         selection:
             CommandLine|re|i: '-enc '
@@ -131,7 +133,7 @@ def test_regex_i_flag_ignores_case():
         True, False]
 
 
-def test_regex_m_flag_anchors_at_each_line():
+def test_regex_m_flag_anchors_at_each_line() -> None:
     detection = """
         selection:
             ScriptBlockText|re|m: '^Invoke-'
@@ -141,7 +143,7 @@ def test_regex_m_flag_anchors_at_each_line():
     assert not matches(detection.replace("|re|m", "|re"), {"ScriptBlockText": "$a = 1\nInvoke-X"})
 
 
-def test_regex_s_flag_lets_dot_match_newlines():
+def test_regex_s_flag_lets_dot_match_newlines() -> None:
     detection = """
         selection:
             ScriptBlockText|re|s: 'begin.+end'
@@ -151,7 +153,7 @@ def test_regex_s_flag_lets_dot_match_newlines():
     assert not matches(detection.replace("|re|s", "|re"), {"ScriptBlockText": "begin\nend"})
 
 
-def test_cidr_matches_ipv4_addresses_by_membership():
+def test_cidr_matches_ipv4_addresses_by_membership() -> None:
     detection = """
         selection:
             DestinationIp|cidr: '10.0.0.0/8'
@@ -165,7 +167,7 @@ def test_cidr_matches_ipv4_addresses_by_membership():
     ]) == [True, True, False, False]
 
 
-def test_cidr_matches_any_spelling_of_an_ipv6_address():
+def test_cidr_matches_any_spelling_of_an_ipv6_address() -> None:
     detection = """
         selection:
             DestinationIp|cidr:
@@ -183,7 +185,7 @@ def test_cidr_matches_any_spelling_of_an_ipv6_address():
     ]) == [True, True, True, True, False, False]
 
 
-def test_numbers_equal_their_string_form():
+def test_numbers_equal_their_string_form() -> None:
     detection = """
         selection:
             DestinationPort: 443
@@ -197,7 +199,7 @@ def test_numbers_equal_their_string_form():
     ]) == [True, True, False, False]
 
 
-def test_quoted_number_in_a_rule_matches_a_numeric_field():
+def test_quoted_number_in_a_rule_matches_a_numeric_field() -> None:
     detection = """
         selection:
             EventID: '3'
@@ -213,7 +215,9 @@ def test_quoted_number_in_a_rule_matches_a_numeric_field():
     ("gt", [False, False, True, False, False]),
     ("gte", [True, False, True, False, False]),
 ])
-def test_numeric_comparisons_read_numbers_and_numeric_strings(modifier, wanted):
+def test_numeric_comparisons_read_numbers_and_numeric_strings(
+    modifier: str, wanted: list[bool],
+) -> None:
     detection = f"""
         selection:
             Size|{modifier}: 100
@@ -228,7 +232,7 @@ def test_numeric_comparisons_read_numbers_and_numeric_strings(modifier, wanted):
     ("null", [True, True, False, False]),
     ("''", [False, False, True, False]),
 ])
-def test_null_and_empty_string_are_distinct(value, wanted):
+def test_null_and_empty_string_are_distinct(value: str, wanted: list[bool]) -> None:
     detection = f"""
         selection:
             Description: {value}
@@ -243,7 +247,7 @@ def test_null_and_empty_string_are_distinct(value, wanted):
     ("true", [False, True, True, True]),
     ("false", [True, False, False, False]),
 ])
-def test_exists_tests_presence_whatever_the_value(flag, wanted):
+def test_exists_tests_presence_whatever_the_value(flag: str, wanted: list[bool]) -> None:
     detection = f"""
         selection:
             Description|exists: {flag}
@@ -254,7 +258,7 @@ def test_exists_tests_presence_whatever_the_value(flag, wanted):
     ]) == wanted
 
 
-def test_booleans_match_windows_true_false_strings():
+def test_booleans_match_windows_true_false_strings() -> None:
     detection = """
         selection:
             Initiated: true
@@ -265,7 +269,7 @@ def test_booleans_match_windows_true_false_strings():
     ]) == [True, True, True, False]
 
 
-def test_keywords_are_case_insensitive_substrings_of_any_value():
+def test_keywords_are_case_insensitive_substrings_of_any_value() -> None:
     detection = """
         keywords:
             - 'sekurlsa::'
@@ -279,7 +283,7 @@ def test_keywords_are_case_insensitive_substrings_of_any_value():
     ]) == [True, True, False, False]
 
 
-def test_keywords_with_all_must_each_occur():
+def test_keywords_with_all_must_each_occur() -> None:
     detection = """
         keywords:
             '|all':
@@ -293,7 +297,7 @@ def test_keywords_with_all_must_each_occur():
     ]) == [True, False]
 
 
-def test_fieldref_compares_two_fields_of_the_event():
+def test_fieldref_compares_two_fields_of_the_event() -> None:
     detection = """
         selection:
             ParentImage|fieldref: Image
@@ -306,7 +310,7 @@ def test_fieldref_compares_two_fields_of_the_event():
     ]) == [True, False, False]
 
 
-def test_fieldref_with_endswith_compares_the_end():
+def test_fieldref_with_endswith_compares_the_end() -> None:
     detection = """
         selection:
             TargetFilename|fieldref|endswith: Name
@@ -318,7 +322,7 @@ def test_fieldref_with_endswith_compares_the_end():
     ]) == [True, False]
 
 
-def test_windash_accepts_every_dash_form():
+def test_windash_accepts_every_dash_form() -> None:
     detection = """
         selection:
             CommandLine|contains|windash: ' -enc '
@@ -333,7 +337,7 @@ def test_windash_accepts_every_dash_form():
     ]) == [True, True, True, True, False]
 
 
-def test_base64_matches_the_encoded_value():
+def test_base64_matches_the_encoded_value() -> None:
     detection = """
         selection:
             Payload|base64: 'iex'
@@ -342,7 +346,7 @@ def test_base64_matches_the_encoded_value():
     assert verdicts(detection, [{"Payload": "aWV4"}, {"Payload": "iex"}]) == [True, False]
 
 
-def test_base64offset_finds_the_value_at_any_byte_offset():
+def test_base64offset_finds_the_value_at_any_byte_offset() -> None:
     import base64
     detection = """
         selection:
@@ -356,7 +360,7 @@ def test_base64offset_finds_the_value_at_any_byte_offset():
                     + [{"CommandLine": f"-e {benign}"}]) == [True, True, True, False]
 
 
-def test_all_links_the_values_of_a_list_with_and():
+def test_all_links_the_values_of_a_list_with_and() -> None:
     detection = """
         selection:
             CommandLine|contains|all:
@@ -370,7 +374,7 @@ def test_all_links_the_values_of_a_list_with_and():
     ]) == [True, False]
 
 
-def test_a_list_without_all_links_values_with_or():
+def test_a_list_without_all_links_values_with_or() -> None:
     detection = """
         selection:
             DestinationPort:
@@ -382,7 +386,7 @@ def test_a_list_without_all_links_values_with_or():
         True, False]
 
 
-def test_placeholders_expand_to_the_values_given():
+def test_placeholders_expand_to_the_values_given() -> None:
     detection = """
         selection:
             User|expand: '%Administrators%'
@@ -394,7 +398,7 @@ def test_placeholders_expand_to_the_values_given():
     ], placeholders=placeholders) == [True, True, False]
 
 
-def test_a_placeholder_without_a_value_rejects_the_rule():
+def test_a_placeholder_without_a_value_rejects_the_rule() -> None:
     detection = """
         selection:
             User|expand: '%Administrators%'
@@ -404,7 +408,7 @@ def test_a_placeholder_without_a_value_rejects_the_rule():
         matches(detection, {"User": "x"})
 
 
-def test_time_part_modifiers_read_the_field_as_a_time():
+def test_time_part_modifiers_read_the_field_as_a_time() -> None:
     detection = """
         selection:
             UtcTime|hour: 14
@@ -417,7 +421,7 @@ def test_time_part_modifiers_read_the_field_as_a_time():
     ]) == [True, False, False]
 
 
-def test_a_list_field_matches_when_one_element_matches():
+def test_a_list_field_matches_when_one_element_matches() -> None:
     detection = """
         selection:
             Tags|contains: 'c2'
@@ -427,7 +431,7 @@ def test_a_list_field_matches_when_one_element_matches():
         True, False]
 
 
-def test_a_dotted_field_name_reaches_into_nested_objects():
+def test_a_dotted_field_name_reaches_into_nested_objects() -> None:
     detection = """
         selection:
             process.executable|endswith: '\\rundll32.exe'

@@ -176,7 +176,7 @@ def _compile_expression(
     return expression, frozenset(positive), negated
 
 
-@dataclass
+@dataclass(frozen=True)
 class Occurrence:
     """One match counted by a correlation: a rule's event or an inner correlation's alert."""
 

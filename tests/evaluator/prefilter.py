@@ -4,8 +4,9 @@ Each plain rule needs certain literals in the raw line of any event it matches (
 `literals.py`). A block of lines is lower-cased once; for each rule one clause, the one
 cheapest to search on the first block (scan time plus the lines it lets through), is searched
 through the whole block; only lines holding one of those literals are checked against every
-clause of every rule, and parsed when a rule's requirement holds. Lines with `\\u` escapes, whose decoded text the raw bytes do not show,
-are always parsed. A rule without any requirement turns the prefilter off.
+clause of every rule, and parsed when a rule's requirement holds. Lines with `\\u` escapes,
+whose decoded text the raw bytes do not show, are always parsed. A rule without any
+requirement turns the prefilter off.
 
 Skipped lines are still checked to be one JSON object each (`{` ... `}`); a full parse of every
 line is what `strict` reading does.

@@ -29,4 +29,5 @@ class SumoSyntaxError(ValueError):
             left = max(0, column - 80)
             source_line = source_line[left : left + 160]
             column -= left
-        return f"line {line} column {column}: {self.message}\n  {source_line}\n  {' ' * (column - 1)}^"
+        pointer = " " * (column - 1) + "^"
+        return f"line {line} column {column}: {self.message}\n  {source_line}\n  {pointer}"

@@ -104,7 +104,7 @@ def parse_query(text: str) -> Query:
         raise SumoSyntaxError(
             f"query is {len(text)} characters long, over Sumo's limit of {MAX_QUERY_LENGTH}",
             text,
-            MAX_QUERY_LENGTH,
+            0,
         )
     return _Parser(text, lexer.tokenize(text)).query()
 
@@ -384,7 +384,7 @@ class _Parser:
         if head.kind == lexer.NAME and self.peek(1).kind != lexer.LPAREN:
             if not self.at_word("as", ahead=1):
                 raise self.fail(f"`{head.text}` is not a stage operator this checker knows")
-        expression = self.disjunction()
+        expression = self.junction()
         self.expect_word("as")
         return AssignStage(expression, self.field_name("the name of the assigned field"))
 
@@ -405,34 +405,37 @@ class _Parser:
         self.advance()
         return token.text
 
-    # Expressions: `or` binds loosest, then `and`, then negation, then comparisons.
+    # Expressions: a junction of negations of comparisons; parentheses group anything else.
 
     def condition(self, where: str) -> Expr:
         token = self.peek()
         if self.at_stage_end():
             raise self.fail(f"{where} has no condition")
-        expression = self.disjunction()
+        expression = self.junction()
         if not is_boolean(expression):
             raise self.fail(f"the condition of {where} is not a boolean expression", token)
         return expression
 
-    def disjunction(self) -> Expr:
-        operands = [self.conjunction()]
-        while self.at_word("or"):
-            operands.append(self.boolean_operand(self.advance(), self.conjunction))
-        if len(operands) == 1:
-            return operands[0]
-        self.require_boolean(operands[0], "`or`")
-        return Or(tuple(operands))
-
-    def conjunction(self) -> Expr:
+    def junction(self) -> Expr:
+        """Operands joined by one kind of operator: all `and` or all `or`."""
         operands = [self.negation()]
-        while self.at_word("and"):
-            operands.append(self.boolean_operand(self.advance(), self.negation))
-        if len(operands) == 1:
+        operator: Token | None = None
+        while self.at_word("and", "or"):
+            token = self.advance()
+            if operator is not None and token.text.lower() != operator.text.lower():
+                raise self.fail(
+                    "`and` and `or` mixed without parentheses; Sumo does not document which "
+                    "binds tighter in `where`",
+                    token,
+                )
+            operator = token
+            operands.append(self.boolean_operand(token, self.negation))
+        if operator is None:
             return operands[0]
-        self.require_boolean(operands[0], "`and`")
-        return And(tuple(operands))
+
+        self.require_boolean(operands[0], f"`{operator.text}`")
+        node = And if operator.text.lower() == "and" else Or
+        return node(tuple(operands))
 
     def boolean_operand(self, operator: Token, parse: Callable[[], Expr]) -> Expr:
         if self.at_stage_end() or self.peek().kind in (lexer.RPAREN, lexer.COMMA):
@@ -527,7 +530,7 @@ class _Parser:
             self.advance()
             if self.peek().kind == lexer.RPAREN:
                 raise self.fail("empty parentheses")
-            inner = self.disjunction()
+            inner = self.junction()
             self.expect(lexer.RPAREN, "`)`")
             return inner
         if token.kind == lexer.STRING:
@@ -577,10 +580,10 @@ class _Parser:
         if self.peek().kind == lexer.RPAREN:
             self.advance()
             return ()
-        arguments = [self.disjunction()]
+        arguments = [self.junction()]
         while self.peek().kind == lexer.COMMA:
             self.advance()
-            arguments.append(self.disjunction())
+            arguments.append(self.junction())
         self.expect(lexer.RPAREN, "`)` closing the argument list")
         return tuple(arguments)
 

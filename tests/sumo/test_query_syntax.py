@@ -50,8 +50,8 @@ def test_a_rule_search_parses_into_scope_json_and_where() -> None:
     )))
 
 
-def test_or_binds_looser_than_and() -> None:
-    condition = parse_query(where('a = "1" or b = "2" and c = "3"')).stages[0].condition
+def test_parentheses_group_an_and_inside_an_or() -> None:
+    condition = parse_query(where('a = "1" or (b = "2" and c = "3")')).stages[0].condition
 
     assert condition == Or((
         Compare("=", Field("a"), String("1")),
@@ -187,6 +187,9 @@ BROKEN = {
     "and with nothing on its right": (where('a = "1" and'), "nothing on its right"),
     "or of a non-boolean": (where('a = "1" or "b"'), "operand of `or` is not a boolean"),
     "chained comparison": (where('a = b = "c"'), "cannot be chained"),
+    "and mixed with or without parentheses": (
+        where('a = "1" or b = "2" and c = "3"'), "mixed without parentheses"
+    ),
     "field in an in list": (where('a in (b, "c")'), "holds only strings and numbers"),
     "empty in list": (where("a in ()"), "expected a value"),
     "bare field name with two dots": (where('a..b = "1"'), "two dots"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import lexer
 from .errors import SumoSyntaxError
+from .field_scope import UndefinedFieldError, check_field_references
 from .lexer import Token
 from .nodes import (
     Aggregate,
@@ -110,8 +111,12 @@ def parse_query(text: str) -> Query:
 
 
 def check_query(text: str) -> None:
-    """Raise SumoSyntaxError unless the text is a well-formed query."""
-    parse_query(text)
+    """Raise SumoSyntaxError unless the text is well-formed and reads only defined fields."""
+    query = parse_query(text)
+    try:
+        check_field_references(query)
+    except UndefinedFieldError as error:
+        raise SumoSyntaxError(str(error), text, _field_offset(text, error)) from None
 
 
 def is_boolean(node: Expr) -> bool:
@@ -586,6 +591,18 @@ class _Parser:
             arguments.append(self.junction())
         self.expect(lexer.RPAREN, "`)` closing the argument list")
         return tuple(arguments)
+
+
+def _field_offset(text: str, error: UndefinedFieldError) -> int:
+    """Where the undefined field is first read in its stage."""
+    pipes = 0
+    for token in lexer.tokenize(text):
+        if token.kind == lexer.PIPE:
+            pipes += 1
+        elif pipes == error.stage and token.kind in (lexer.NAME, lexer.QUOTED_FIELD):
+            if token.value.lower() == error.field.lower():
+                return token.offset
+    return 0
 
 
 def _split_json_path(path: str) -> list[str] | None:

@@ -144,7 +144,41 @@ def test_pct_takes_a_field_and_a_percentile() -> None:
 
 
 def test_cidr_and_numeric_functions_parse_as_calls() -> None:
-    check_query(where('compareCIDRPrefix("10.0.0.0", ip, "8") and num(port) > -1'))
+    check_query(
+        f'{SCOPE}\n| json "EventData.DestinationIp", "EventData.DestinationPort" as ip, port\n'
+        '| where compareCIDRPrefix("10.0.0.0", ip, "8") and num(port) > -1'
+    )
+
+
+def test_a_field_no_json_stage_extracts_cannot_be_read() -> None:
+    with pytest.raises(SumoSyntaxError) as raised:
+        check_query(f'{SCOPE}\n| json "EventData.Image" as Image\n| where CommandLine = "x"')
+
+    assert raised.value.message == (
+        "stage 2 reads the field 'CommandLine', which no earlier stage defines"
+    )
+    assert raised.value.location() == (3, 9)
+
+
+def test_built_in_fields_and_extracted_fields_can_be_read_in_any_case() -> None:
+    check_query(
+        f'{SCOPE}\n| json "EventData.Image" as Image\n'
+        '| where image = "x" and _raw matches "*x*" and _messageTime > 0'
+    )
+
+
+def test_after_grouping_only_the_group_fields_and_aggregates_remain() -> None:
+    grouped = f'{SCOPE}\n| json "Image", "Computer" as Image, Computer\n| count by Image'
+
+    check_query(grouped + "\n| where _count > 5 and Image = \"x\"")
+    with pytest.raises(SumoSyntaxError, match="reads the field 'Computer'"):
+        check_query(grouped + '\n| where Computer = "x"')
+
+
+def test_timeslice_defines_its_field_for_the_stages_after_it() -> None:
+    check_query(f"{SCOPE}\n| timeslice 1h\n| count as n by _timeslice\n| sort by _timeslice")
+    with pytest.raises(SumoSyntaxError, match="reads the field '_timeslice'"):
+        check_query(f"{SCOPE}\n| count as n by _timeslice")
 
 
 # Each broken query is named after what breaks in it, with a piece of the message that says so.

@@ -263,3 +263,22 @@ def test_a_regex_error_points_into_the_regex_literal() -> None:
         check_query(text)
 
     assert text[raised.value.offset :].startswith("(?<=x)")
+
+
+WELL_FORMED = (
+    f"{SCOPE}\n"
+    '| json field=_raw "EventID", "EventData.Image", "EventData.CommandLine"'
+    " as EventID, Image, CommandLine nodrop\n"
+    '| where !isNull(EventID) and EventID in ("1", "4688") and (Image matches /(?i)^.*\\x{5c}'
+    'cmd\\x{2e}exe$/ or (toLowerCase(CommandLine) = "whoami" and !(CommandLine matches /x\\/y/)))'
+)
+
+
+@pytest.mark.parametrize(
+    "position", [i for i, char in enumerate(WELL_FORMED) if char in '"()/' and i > len(SCOPE)]
+)
+def test_deleting_any_quote_parenthesis_or_regex_slash_breaks_the_query(position: int) -> None:
+    check_query(WELL_FORMED)
+
+    with pytest.raises(SumoSyntaxError):
+        check_query(WELL_FORMED[:position] + WELL_FORMED[position + 1 :])

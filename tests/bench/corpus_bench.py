@@ -61,7 +61,19 @@ class AcceptedReason:
     meaning: str
 
 
-ACCEPTED_UNSUPPORTED: tuple[AcceptedReason, ...] = ()
+ACCEPTED_UNSUPPORTED: tuple[AcceptedReason, ...] = (
+    AcceptedReason(
+        "regex-outside-re2",
+        r"RE2 \(the regex engine of Sumo Logic\) does not support",
+        "a `|re` value uses look-around, back-references or other syntax RE2 lacks; Sumo's "
+        "`matches` has only RE2, and an approximation would change what the rule finds",
+    ),
+    AcceptedReason(
+        "placeholder-without-value",
+        r"placeholder %[^%]+% has no value",
+        "the rule needs a site-specific list (`%name%`) that no pipeline's vars define",
+    ),
+)
 
 FAILING_STATUSES = (ERROR, UNLISTED, MALFORMED)
 
@@ -180,7 +192,7 @@ def failure_lines(run: Run, part: str, examples: int = 3) -> list[str]:
 def coverage_table(report: Report) -> list[str]:
     """The Markdown coverage tables for the README: counts per part, then per accepted reason."""
     lines = [
-        "| rules | backend and pipelines | files | converted | unsupported (accepted) "
+        "| rules | backend and pipelines | files | converted | unsupported "
         "| other failures | malformed queries | time |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -198,7 +210,10 @@ def coverage_table(report: Report) -> list[str]:
 
     lines += [
         "",
-        f"Sumo time over Splunk time on `rules/windows/`: {report.ratio():.2f}.",
+        "Sumo's unsupported count holds only the reasons listed below; any other reason counts "
+        "under other failures.",
+        f"Sumo time over Splunk time on `rules/windows/`: {report.ratio():.2f} "
+        f"(parsing alone, shared by both: {report.parse_windows_seconds:.1f} s).",
         "",
         "| accepted unsupported reason | `rules/windows/` | rest | why |",
         "| --- | ---: | ---: | --- |",

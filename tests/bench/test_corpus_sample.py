@@ -19,11 +19,14 @@ from tests.bench.corpus import (
     UNLISTED,
     UNSUPPORTED,
     Outcome,
+    RuleFile,
     Run,
     check_queries,
+    convert_file,
     convert_files,
     load_corpus,
     locate_rule_tree,
+    make_backend,
 )
 from tests.bench.corpus_bench import (
     SPLUNK_WINDOWS,
@@ -99,8 +102,8 @@ def test_splunk_failures_are_grouped_by_their_unsupported_reason(
 
 def test_a_query_that_fails_the_syntax_check_turns_the_file_malformed() -> None:
     run = Run(SUMO_WINDOWS, 1.0, (
-        Outcome("good.yml", CONVERTED, ('_sourceCategory=x\n| where a = "1"',)),
-        Outcome("bad.yml", CONVERTED, ('_sourceCategory=x\n| where a = "1',)),
+        Outcome("good.yml", CONVERTED, ('_sourceCategory=x\n| json "a" as a\n| where a = "1"',)),
+        Outcome("bad.yml", CONVERTED, ('_sourceCategory=x\n| json "a" as a\n| where a = "1',)),
     ))
 
     checked = check_queries(run, check_query)
@@ -124,6 +127,29 @@ def test_an_unsupported_reason_missing_from_the_table_is_unlisted(
     assert [(o.status, o.key) for o in classified.outcomes] == [
         (UNSUPPORTED, "ipv6-cidr"), (UNLISTED, "y")
     ]
+
+
+LOOK_AHEAD_RULE = """
+title: Look-ahead in a regex
+id: 5d0f3c3e-6c43-4a57-9d0e-2f7b1c1d0a01
+status: test
+logsource:
+    product: windows
+    category: process_creation
+detection:
+    selection:
+        CommandLine|re: 'powershell(?=.*-enc)'
+    condition: selection
+"""
+
+
+def test_a_regex_outside_re2_fails_for_the_accepted_reason(plugins: InstalledSigmaPlugins) -> None:
+    backend = make_backend(SUMO_WINDOWS, plugins)
+    converted = convert_file(RuleFile("look_ahead.yml", LOOK_AHEAD_RULE), backend)
+
+    outcome = classify_unsupported(Run(SUMO_WINDOWS, 0.0, (converted,))).outcomes[0]
+
+    assert (outcome.status, outcome.key) == (UNSUPPORTED, "regex-outside-re2")
 
 
 def test_the_benchmark_skips_with_a_reason_when_the_corpus_is_absent(

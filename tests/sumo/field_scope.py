@@ -1,4 +1,4 @@
-"""Every field a stage reads must exist at that stage: Sumo rejects a query naming one that does not.
+"""Every field a stage reads must exist at that stage: Sumo rejects a query naming a missing one.
 
 Fields come from the message's built-in metadata, from `json` extractions, assignments and
 `timeslice`; a grouping stage keeps only its group-by fields and its aggregates. Sumo field

@@ -298,6 +298,9 @@ class _Parser:
                 raise self.fail(
                     f"`json` extracts {len(paths)} keys but names {len(names)}", as_token
                 )
+            repeated = sorted({n for n in names if [m.lower() for m in names].count(n.lower()) > 1})
+            if repeated:
+                raise self.fail(f"`json` extracts two keys into the field {repeated[0]}", as_token)
 
         nodrop = self.at_word("nodrop")
         if nodrop:

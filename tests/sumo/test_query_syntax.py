@@ -212,6 +212,9 @@ BROKEN = {
     "json names fewer keys than it extracts": (
         f'{SCOPE}\n| json "a", "b" as a nodrop', "extracts 2 keys but names 1"
     ),
+    "json extracting two keys into one field": (
+        f'{SCOPE}\n| json "a", "b" as x, X', "two keys into the field"
+    ),
     "json key path with a space": (f'{SCOPE}\n| json "Event Data" as e', "malformed JSON key"),
     "json key path with an empty segment": (
         f'{SCOPE}\n| json "EventData..Image" as i', "malformed JSON key"

@@ -134,7 +134,7 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
 
-    # Token helpers
+    # Reading tokens
 
     def peek(self, ahead: int = 0) -> Token:
         return self.tokens[min(self.pos + ahead, len(self.tokens) - 1)]

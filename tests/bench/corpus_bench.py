@@ -221,9 +221,14 @@ def coverage_table(report: Report) -> list[str]:
     for reason in ACCEPTED_UNSUPPORTED:
         lines.append(
             f"| `{reason.key}` | {len(windows_groups.get(reason.key, []))} "
-            f"| {len(rest_groups.get(reason.key, []))} | {reason.meaning} |"
+            f"| {len(rest_groups.get(reason.key, []))} | {_cell(reason.meaning)} |"
         )
     return lines
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell, where a bare `|` would end the cell."""
+    return text.replace("|", "\\|")
 
 
 def main(argv: list[str] | None = None) -> int:

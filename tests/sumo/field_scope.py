@@ -101,6 +101,7 @@ def _defined_after(stage: object, defined: set[str]) -> set[str] | None:
         for aggregate in stage.aggregates:
             name = aggregate.name or DEFAULT_AGGREGATE_NAMES.get(aggregate.function)
             if name is None:
+                # Shortcoming: `pct` without `as` ends the check for every later stage.
                 return None
             kept.add(name.lower())
         return kept

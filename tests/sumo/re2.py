@@ -180,6 +180,7 @@ def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
         raise NotRE2Error(f"\\{ch} ({_UNSUPPORTED_ESCAPES[ch]}) is not RE2", i)
 
     if ch in "pP":
+        # Shortcoming: the class name is not checked, so `\p{NoSuchScript}` passes here.
         if pattern.startswith("{", i + 2):
             end = pattern.find("}", i + 3)
             if end < 0:

@@ -111,3 +111,15 @@ def test_check_command_prints_the_refresh_command_when_stale(tmp_path):
     assert run.returncode == 1
     assert "missing: sumo/new_rule.txt" in run.stdout
     assert refresh.REFRESH_COMMAND in run.stdout
+
+
+def test_every_rule_converts_for_sumo_and_for_splunk():
+    files = refresh.expected_files()
+
+    not_converted = [
+        f"{path}: {text.strip()}"
+        for path, text in files.items()
+        if path.parts[0] in ("sumo", "sumo-savedsearch", "splunk")
+        and text.startswith(refresh.NOT_CONVERTED)
+    ]
+    assert not not_converted, "\n".join(not_converted)

@@ -13,14 +13,25 @@ POWERSHELL = rule_yaml("""
 """, logsource="product: windows\ncategory: process_creation", title="PowerShell")
 
 
+SYSMON = "Microsoft-Windows-Sysmon/Operational"
+
+
 def event(**fields: Any) -> Event:
     return Event(fields, EventSource("<test>", 1))
 
 
 def test_the_sysmon_pipeline_turns_the_category_into_an_event_id() -> None:
     image = {"Image": "C:\\x\\powershell.exe"}
-    assert [len(run(POWERSHELL, [dict(image, EventID=eid)])) for eid in (1, "1", 3)] == [1, 1, 0]
-    assert run(POWERSHELL, [image]) == []
+    assert [len(run(POWERSHELL, [dict(image, EventID=eid)], pipelines=("sysmon",)))
+            for eid in (1, "1", 3)] == [1, 1, 0]
+    assert run(POWERSHELL, [image], pipelines=("sysmon",)) == []
+
+
+def test_the_default_pipelines_also_require_the_sysmon_channel() -> None:
+    image = {"Image": "C:\\x\\powershell.exe", "EventID": 1}
+    channels = [SYSMON, SYSMON.upper(), "Security", None]
+    found = [len(run(POWERSHELL, [dict(image, Channel=c) if c else image])) for c in channels]
+    assert found == [1, 1, 0, 0]
 
 
 def test_the_pipeline_is_a_parameter() -> None:
@@ -34,8 +45,10 @@ def test_rules_are_only_tried_on_events_whose_event_id_they_accept() -> None:
         condition: selection
     """, logsource="product: windows\ncategory: network_connection", title="Port"))
     index = Evaluator(rules).index
-    titles = [[d.info.title for d in index.candidates(event(EventID=eid))] for eid in (1, 3, 7)]
+    titles = [[d.info.title for d in index.candidates(event(EventID=eid, Channel=SYSMON))]
+              for eid in (1, 3, 7)]
     assert titles == [["PowerShell"], ["Port"], []]
+    assert index.candidates(event(EventID=1, Channel="Security")) == ()
 
 
 def test_rules_without_an_event_id_constraint_are_tried_on_every_event() -> None:
@@ -45,7 +58,8 @@ def test_rules_without_an_event_id_constraint_are_tried_on_every_event() -> None
         condition: keywords
     """, logsource="product: windows\nservice: sysmon"))
     index = Evaluator(rules).index
-    assert [len(index.candidates(event(EventID=eid))) for eid in (1, 3, None)] == [1, 1, 1]
+    found = [len(index.candidates(event(EventID=eid, Channel=SYSMON))) for eid in (1, 3, None)]
+    assert found == [1, 1, 1]
 
 
 def test_rules_for_other_products_are_skipped_with_their_reason() -> None:

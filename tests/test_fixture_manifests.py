@@ -4,7 +4,6 @@ These checks do not evaluate any rule: they make sure that every expectation nam
 can alert, in the shape its kind requires, and that the events carry the fields every rule and
 correlation relies on.
 """
-import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -15,12 +14,21 @@ from sigma.collection import SigmaCollection
 from sigma.correlations import SigmaCorrelationRule
 from sigma.rule import SigmaLevel, SigmaRuleBase
 
+from tests.evaluator import EventReader
+from tests.evaluator.manifest import load_manifest
+from tests.evaluator.timestamps import event_time
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_TESTS = sorted(path.name for path in FIXTURES.glob("seed_test*"))
 BENIGN = "benign_baseline"
 ALL_FIXTURES = sorted(path.name for path in FIXTURES.iterdir() if (path / "manifest.yml").is_file())
+JSON_LINES_FIXTURES = [f for f in ALL_FIXTURES if (FIXTURES / f / "events.jsonl").is_file()]
+EVTX_FIXTURES = [f for f in ALL_FIXTURES if (FIXTURES / f / "events.evtx").is_file()]
 UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}")
+SYSMON = "Microsoft-Windows-Sysmon/Operational"
+POWERSHELL = "Microsoft-Windows-PowerShell/Operational"
+CHANNELS = (SYSMON, POWERSHELL, "Security")
 
 
 def manifest(fixture: str) -> dict:
@@ -42,9 +50,9 @@ def alerting_rules(fixture: str) -> dict[str, SigmaRuleBase]:
 
 
 def events(fixture: str) -> list[dict]:
-    """The events of one fixture's JSON Lines file."""
-    lines = (FIXTURES / fixture / "events.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    """The fields of every event of one fixture, as the evaluator reads its events file."""
+    path = load_manifest(FIXTURES / fixture / "manifest.yml").events
+    return [event.fields for event in EventReader(path, strict=True)]
 
 
 def test_the_four_seed_tests_and_a_benign_baseline_have_fixtures() -> None:
@@ -99,18 +107,33 @@ def test_benign_baseline_expects_nothing_above_low() -> None:
 
 @pytest.mark.parametrize("fixture", ALL_FIXTURES)
 def test_events_carry_the_fields_every_rule_relies_on(fixture: str) -> None:
-    for event in events(fixture):
+    found = events(fixture)
+
+    assert found
+    for event in found:
         assert isinstance(event["EventID"], int)
+        assert event["Computer"]
+        assert event["Channel"] in CHANNELS
+        assert event_time(event) is not None
+
+
+@pytest.mark.parametrize("fixture", JSON_LINES_FIXTURES)
+def test_json_lines_events_carry_sysmon_utc_time(fixture: str) -> None:
+    for event in events(fixture):
+        assert event["Channel"] in (SYSMON, POWERSHELL)
         assert UTC_TIME.fullmatch(event["UtcTime"]), event["UtcTime"]
         datetime.strptime(event["UtcTime"], "%Y-%m-%d %H:%M:%S.%f")
-        assert event["Computer"]
-        assert event["Channel"] in (
-            "Microsoft-Windows-Sysmon/Operational",
-            "Microsoft-Windows-PowerShell/Operational",
-        )
 
 
-@pytest.mark.parametrize("fixture", ALL_FIXTURES)
+@pytest.mark.parametrize("fixture", EVTX_FIXTURES)
+def test_evtx_events_keep_the_time_windows_recorded(fixture: str) -> None:
+    for event in events(fixture):
+        assert "UtcTime" not in event
+        recorded = datetime.fromisoformat(event["TimeCreated_SystemTime"])
+        assert event_time(event) == round(recorded.timestamp() * 1_000_000)
+
+
+@pytest.mark.parametrize("fixture", JSON_LINES_FIXTURES)
 def test_network_events_use_sysmon_value_formats(fixture: str) -> None:
     for event in events(fixture):
         if event["EventID"] == 3:

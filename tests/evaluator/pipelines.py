@@ -1,7 +1,8 @@
 """The processing pipeline rules pass through before evaluation, so fixtures use Sysmon names.
 
-The default is what conversion to Sumo Logic uses, minus the Sumo pipelines while they are not
-installed: add `"sumo_sysmon", "sumo_windows"` to `DEFAULT_PIPELINES` once they are.
+The default is what conversion to Sumo Logic uses: pySigma's Sysmon pipeline, then this
+project's, which AND the event's `Channel` onto every Sysmon and Windows channel rule. Events
+evaluated with the default therefore need `Channel`, as Windows events collected by Sumo have.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Callable, Sequence
 from sigma.processing.pipeline import ProcessingPipeline
 from sigma.processing.resolver import ProcessingPipelineResolver
 
-DEFAULT_PIPELINES: tuple[str, ...] = ("sysmon",)
+DEFAULT_PIPELINES: tuple[str, ...] = ("sysmon", "sumo_sysmon", "sumo_windows")
 
 
 def known_pipelines() -> dict[str, Callable[[], ProcessingPipeline]]:

@@ -39,14 +39,15 @@ def disjunction(parts: list[Expression]) -> Expression:
 
 def _junction(operator: str, parts: list[Expression]) -> Expression:
     """A junction of the parts, flattened, or the only part itself."""
-    flat: list[Expression] = []
+    kept: dict[Expression, None] = {}
     for part in parts:
         same = isinstance(part, Junction) and part.operator == operator
         members = part.parts if isinstance(part, Junction) and same else (part,)
-        flat.extend(member for member in members if member not in flat)
+        kept.update(dict.fromkeys(members))
+    flat = tuple(kept)
     if not flat:
         raise ValueError(f"an '{operator}' needs at least one part")
-    return flat[0] if len(flat) == 1 else Junction(operator, tuple(flat))
+    return flat[0] if len(flat) == 1 else Junction(operator, flat)
 
 
 def render(expression: Expression) -> str:

@@ -92,13 +92,20 @@ class ConditionRenderer:
         values = [item for value in values for item in _expanded(value)]
         alias = self.fields.alias(sigma_field)
 
-        unguarded = [value for value in values if _needs_no_guard(value)]
-        guarded = [value for value in values if not _needs_no_guard(value)]
-        alternatives = [self._unguarded(alias, value) for value in unguarded]
-        if guarded:
-            texts = [text for value in guarded if (text := _as_text(value)) is not None]
+        alternatives: list[Expression] = []
+        texts: list[tuple[SigmaString, bool]] = []
+        others: list[SigmaType] = []
+        for value in values:
+            if _needs_no_guard(value):
+                alternatives.append(self._unguarded(alias, value))
+            elif (text := _as_text(value)) is not None:
+                texts.append(text)
+            else:
+                others.append(value)
+
+        if texts or others:
             tests: list[Expression] = [Atom(test) for test in strings_match(alias, texts)]
-            tests += [self._test(alias, v) for v in guarded if _as_text(v) is None]
+            tests += [self._test(alias, value) for value in others]
             alternatives.append(conjunction([Atom(f"!isNull({alias})"), disjunction(tests)]))
         return disjunction(alternatives)
 

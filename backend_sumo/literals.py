@@ -53,6 +53,10 @@ def case_variants(char: str) -> tuple[str, ...]:
     return tuple(sorted(variants))
 
 
+# regex_char of every ASCII character, which caseless_char also gives for ASCII.
+ASCII_REGEX_CHARS: dict[str, str] = {chr(code): regex_char(chr(code)) for code in range(0x80)}
+
+
 def caseless_char(char: str) -> str:
     """One literal character in a case-insensitive regex that also carries the `(?i)` flag.
 
@@ -133,13 +137,16 @@ def _regex_tokens(value: SigmaString, cased: bool) -> list[str]:
     _reject_placeholders(value)
     tokens = []
     write = regex_char if cased else caseless_char
+    ascii_chars = ASCII_REGEX_CHARS
     for part in value.s:
         if part == SpecialChars.WILDCARD_MULTI:
             tokens.append(".*")
         elif part == SpecialChars.WILDCARD_SINGLE:
             tokens.append(".")
+        elif part.isascii():
+            tokens.extend(map(ascii_chars.__getitem__, part))
         else:
-            tokens.extend(write(char) for char in part)
+            tokens.extend([write(char) for char in part])
     return tokens
 
 

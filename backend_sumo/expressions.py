@@ -1,5 +1,5 @@
 """Boolean expressions of a Sumo `where` stage, and their text with explicit grouping."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -11,17 +11,35 @@ class Atom:
 
 @dataclass(frozen=True)
 class Junction:
-    """Parts joined by `and` or `or`."""
+    """Parts joined by `and` or `or`.
+
+    Its hash is computed once: junctions are deduplicated by value at every level of nesting,
+    which would otherwise hash each subtree again for every junction around it.
+    """
 
     operator: str
     parts: tuple["Expression", ...]
+    cached_hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cached_hash", hash((self.operator, self.parts)))
+
+    def __hash__(self) -> int:
+        return self.cached_hash
 
 
 @dataclass(frozen=True)
 class Negation:
-    """The negation `!(...)` of an expression."""
+    """The negation `!(...)` of an expression; its hash is computed once, as a Junction's."""
 
     inner: "Expression"
+    cached_hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cached_hash", hash(("not", self.inner)))
+
+    def __hash__(self) -> int:
+        return self.cached_hash
 
 
 Expression = Atom | Junction | Negation

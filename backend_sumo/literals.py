@@ -94,7 +94,8 @@ def value_regex(value: SigmaString, cased: bool) -> str:
     anchored at both ends, so it means the same whether Sumo's `matches /.../` tests the whole
     string or searches for a substring.
     """
-    return _flags(cased, value.contains_special()) + "^" + "".join(_regex_tokens(value, cased)) + "$"
+    body = "".join(_regex_tokens(value, cased))
+    return _flags(cased, value.contains_special()) + "^" + body + "$"
 
 
 def values_regex(values: Sequence[SigmaString], cased: bool) -> str:

@@ -17,7 +17,7 @@ from .layouts import LAYOUT_STATE, SCOPE_STATE, UnknownLogsourceError, json_path
 from .ordering import references_first
 from .rule_checks import finishing_pipeline, name_rule
 from .saved_search import saved_search, saved_search_folder
-from .search import FieldExtraction, SumoSearch
+from .search import FieldExtraction, SumoSearch, check_query_length
 
 logger = logging.getLogger(__name__)
 
@@ -85,20 +85,25 @@ class SumoLogicBackend(TextQueryBackend):
         reported = len(self.errors)
         try:
             queries = super().convert_rule(rule, output_format, callback)
+            # A rule that a correlation references keeps its SumoSearch unfinished for the
+            # correlation; when it is also output on its own, it is finalized here.
+            output_format = output_format or self.default_format
+            states = rule.get_conversion_states() if queries else []
+            finalized = [
+                self.finalize_query(rule, query, index, states[index], output_format)
+                if isinstance(query, SumoSearch) else query
+                for index, query in enumerate(queries)
+            ]
         except SigmaError as error:
-            raise name_rule(error, rule) from error
+            name_rule(error, rule)
+            if not self.collect_errors:
+                raise
+            self.errors.append((rule, error))
+            finalized = []
         for rule_with_error, error in self.errors[reported:]:
             name_rule(error, rule_with_error)
             logger.info("skipped %s: %s", rule_with_error.source, error)
-        # A rule that a correlation references keeps its SumoSearch unfinished for the
-        # correlation; when it is also output on its own, it is finalized here.
-        output_format = output_format or self.default_format
-        states = rule.get_conversion_states() if queries else []
-        return [
-            self.finalize_query(rule, query, index, states[index], output_format)
-            if isinstance(query, SumoSearch) else query
-            for index, query in enumerate(queries)
-        ]
+        return finalized
 
     def convert_correlation_rule(
         self,
@@ -162,8 +167,9 @@ class SumoLogicBackend(TextQueryBackend):
     def finalize_query_default(
         self, rule: SigmaRule, query: Query, index: int, state: ConversionState
     ) -> Query:
-        """The query text of a rule."""
-        return query.render() if isinstance(query, SumoSearch) else query
+        """The query text of a rule; QueryTooLongError when it is longer than Sumo accepts."""
+        text = query.render() if isinstance(query, SumoSearch) else query
+        return check_query_length(text) if isinstance(text, str) else text
 
     def finalize_query_savedsearch(
         self, rule: SigmaRule | SigmaCorrelationRule, query: Query, index: int,

@@ -37,7 +37,7 @@ from .cidr import network_regex
 from .expressions import Atom, Expression, Negation, conjunction, disjunction
 from .fields import FieldTable
 from .keywords import keyword_search
-from .literals import equality_text, quoted, regex_literal, string_match
+from .literals import quoted, regex_literal, strings_match
 from .regex import search_regex
 
 Node = ConditionItem | ConditionFieldEqualsValueExpression | ConditionValueExpression | None
@@ -92,11 +92,20 @@ class ConditionRenderer:
         values = [item for value in values for item in _expanded(value)]
         alias = self.fields.alias(sigma_field)
 
-        unguarded = [value for value in values if _needs_no_guard(value)]
-        guarded = [value for value in values if not _needs_no_guard(value)]
-        alternatives = [self._unguarded(alias, value) for value in unguarded]
-        if guarded:
-            tests = _in_list(alias, guarded) or [self._test(alias, v) for v in guarded]
+        alternatives: list[Expression] = []
+        texts: list[tuple[SigmaString, bool]] = []
+        others: list[SigmaType] = []
+        for value in values:
+            if _needs_no_guard(value):
+                alternatives.append(self._unguarded(alias, value))
+            elif (text := _as_text(value)) is not None:
+                texts.append(text)
+            else:
+                others.append(value)
+
+        if texts or others:
+            tests: list[Expression] = [Atom(test) for test in strings_match(alias, texts)]
+            tests += [self._test(alias, value) for value in others]
             alternatives.append(conjunction([Atom(f"!isNull({alias})"), disjunction(tests)]))
         return disjunction(alternatives)
 
@@ -116,10 +125,6 @@ class ConditionRenderer:
     def _test(self, alias: str, value: SigmaType) -> Expression:
         """The comparison of the field with one value, assuming the field is present."""
         match value:
-            case SigmaCasedString():
-                return Atom(string_match(alias, value, cased=True))
-            case SigmaString():
-                return Atom(string_match(alias, value, cased=False))
             case SigmaBool():
                 return Atom(f"toLowerCase({alias}) = {quoted(str(value.boolean).lower())}")
             case SigmaTimestampPart():
@@ -127,8 +132,6 @@ class ConditionRenderer:
                     f"the {value.timestamp_part.name.lower()} modifier is not supported: "
                     "event fields hold timestamps as text, not as parts of a date"
                 )
-            case SigmaNumber():
-                return Atom(f"{alias} = {quoted(str(value.number))}")
             case SigmaRegularExpression():
                 return Atom(f"{alias} matches {regex_literal(search_regex(value))}")
             case SigmaCIDRExpression():
@@ -185,21 +188,15 @@ def _needs_no_guard(value: SigmaType) -> bool:
     return isinstance(value, (SigmaNull, SigmaExists, SigmaFieldReference, SigmaQueryExpression))
 
 
-def _in_list(alias: str, values: list[SigmaType]) -> list[Expression] | None:
-    """`field in (...)` when there are several values and each is compared by plain `=`."""
-    texts = [_exact_text(value) for value in values]
-    if len(texts) < 2 or any(text is None for text in texts):
-        return None
-    listed = ", ".join(quoted(text) for text in dict.fromkeys(texts) if text is not None)
-    return [Atom(f"{alias} in ({listed})")]
+def _as_text(value: SigmaType) -> tuple[SigmaString, bool] | None:
+    """A value compared as a string, with whether it is cased; None for every other value.
 
-
-def _exact_text(value: SigmaType) -> str | None:
-    """The text a value is compared with by plain `=`, if it is compared that way."""
+    Numbers are compared as their text, exactly: parsed field values are text.
+    """
     if isinstance(value, SigmaTimestampPart):
         return None
-    if isinstance(value, SigmaNumber):
-        return str(value.number)
     if isinstance(value, SigmaString):
-        return equality_text(value, cased=isinstance(value, SigmaCasedString))
+        return value, isinstance(value, SigmaCasedString)
+    if isinstance(value, SigmaNumber):
+        return SigmaString(str(value.number)), True
     return None

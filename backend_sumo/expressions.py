@@ -1,5 +1,5 @@
 """Boolean expressions of a Sumo `where` stage, and their text with explicit grouping."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -11,17 +11,35 @@ class Atom:
 
 @dataclass(frozen=True)
 class Junction:
-    """Parts joined by `and` or `or`."""
+    """Parts joined by `and` or `or`.
+
+    Its hash is computed once: junctions are deduplicated by value at every level of nesting,
+    which would otherwise hash each subtree again for every junction around it.
+    """
 
     operator: str
     parts: tuple["Expression", ...]
+    cached_hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cached_hash", hash((self.operator, self.parts)))
+
+    def __hash__(self) -> int:
+        return self.cached_hash
 
 
 @dataclass(frozen=True)
 class Negation:
-    """The negation `!(...)` of an expression."""
+    """The negation `!(...)` of an expression; its hash is computed once, as a Junction's."""
 
     inner: "Expression"
+    cached_hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cached_hash", hash(("not", self.inner)))
+
+    def __hash__(self) -> int:
+        return self.cached_hash
 
 
 Expression = Atom | Junction | Negation
@@ -39,14 +57,15 @@ def disjunction(parts: list[Expression]) -> Expression:
 
 def _junction(operator: str, parts: list[Expression]) -> Expression:
     """A junction of the parts, flattened, or the only part itself."""
-    flat: list[Expression] = []
+    kept: dict[Expression, None] = {}
     for part in parts:
         same = isinstance(part, Junction) and part.operator == operator
         members = part.parts if isinstance(part, Junction) and same else (part,)
-        flat.extend(member for member in members if member not in flat)
+        kept.update(dict.fromkeys(members))
+    flat = tuple(kept)
     if not flat:
         raise ValueError(f"an '{operator}' needs at least one part")
-    return flat[0] if len(flat) == 1 else Junction(operator, tuple(flat))
+    return flat[0] if len(flat) == 1 else Junction(operator, flat)
 
 
 def render(expression: Expression) -> str:

@@ -24,8 +24,12 @@ IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 UNQUOTABLE = re.compile(r"['\"\\\]\x00-\x1f]")
 
 
-class UnknownLogsourceError(SigmaBackendError):
-    """No Sumo pipeline said how events of the rule's log source are laid out."""
+class UnknownLogsourceError(SigmaFeatureNotSupportedByBackendError):
+    """No Sumo pipeline said how events of the rule's log source are laid out.
+
+    It is an unsupported feature: without a layout there is no field to search, and guessing
+    one would search fields the events may not have.
+    """
 
 
 def json_path(layout: str, sigma_field: str) -> str:

@@ -7,6 +7,7 @@ usual backslash escapes (`\\.`, `\\\\`) and every other unsafe character (`/`, `
 control and non-ASCII characters) is a `\\x{..}` escape. Nothing taken from a rule can then end
 a string or a regex early.
 """
+from collections.abc import Sequence
 from string import ascii_letters, digits
 
 from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
@@ -52,6 +53,10 @@ def case_variants(char: str) -> tuple[str, ...]:
     return tuple(sorted(variants))
 
 
+# regex_char of every ASCII character, which caseless_char also gives for ASCII.
+ASCII_REGEX_CHARS: dict[str, str] = {chr(code): regex_char(chr(code)) for code in range(0x80)}
+
+
 def caseless_char(char: str) -> str:
     """One literal character in a case-insensitive regex that also carries the `(?i)` flag.
 
@@ -89,19 +94,61 @@ def value_regex(value: SigmaString, cased: bool) -> str:
     anchored at both ends, so it means the same whether Sumo's `matches /.../` tests the whole
     string or searches for a substring.
     """
+    body = "".join(_regex_tokens(value, cased))
+    return _flags(cased, value.contains_special()) + "^" + body + "$"
+
+
+def values_regex(values: Sequence[SigmaString], cased: bool) -> str:
+    """One anchored RE2 regex that matches exactly the strings any of `values` matches.
+
+    The values' regexes become one alternation, their common leading and trailing parts
+    written once (`^.*\\\\(?:a\\.exe|b\\.exe)$`); concatenation distributes over alternation,
+    so this is the same set of strings as the values' regexes or'ed together. `(?s)` only
+    changes what `.` matches, and only wildcards write a bare `.`, so one flag serves all.
+    """
+    if len(values) == 1:
+        return value_regex(values[0], cased)
+
+    bodies = list(dict.fromkeys(tuple(_regex_tokens(value, cased)) for value in values))
+    shortest = min(len(body) for body in bodies)
+    lead = 0
+    while lead < shortest and len({body[lead] for body in bodies}) == 1:
+        lead += 1
+    trail = 0
+    while trail < shortest - lead and len({body[-1 - trail] for body in bodies}) == 1:
+        trail += 1
+
+    first = bodies[0]
+    middles = "|".join("".join(body[lead:len(body) - trail]) for body in bodies)
+    special = any(value.contains_special() for value in values)
+    return (
+        _flags(cased, special) + "^" + "".join(first[:lead]) + "(?:" + middles + ")"
+        + "".join(first[len(first) - trail:]) + "$"
+    )
+
+
+def _flags(cased: bool, special: bool) -> str:
+    """The RE2 flag group for a value regex: `i` unless cased, `s` when it has wildcards."""
+    flags = ("" if cased else "i") + ("s" if special else "")
+    return f"(?{flags})" if flags else ""
+
+
+def _regex_tokens(value: SigmaString, cased: bool) -> list[str]:
+    """The value's regex body as one piece per Sigma character or wildcard."""
     _reject_placeholders(value)
-    body = []
+    tokens = []
+    write = regex_char if cased else caseless_char
+    ascii_chars = ASCII_REGEX_CHARS
     for part in value.s:
         if part == SpecialChars.WILDCARD_MULTI:
-            body.append(".*")
+            tokens.append(".*")
         elif part == SpecialChars.WILDCARD_SINGLE:
-            body.append(".")
+            tokens.append(".")
+        elif part.isascii():
+            tokens.extend(map(ascii_chars.__getitem__, part))
         else:
-            write = regex_char if cased else caseless_char
-            body.extend(write(char) for char in part)
-    flags = ("" if cased else "i") + ("s" if value.contains_special() else "")
-    prefix = f"(?{flags})" if flags else ""
-    return prefix + "^" + "".join(body) + "$"
+            tokens.extend([write(char) for char in part])
+    return tokens
 
 
 def regex_literal(regex: str) -> str:
@@ -119,21 +166,41 @@ def equality_text(value: SigmaString, cased: bool) -> str | None:
     return None
 
 
-def string_match(subject: str, value: SigmaString, cased: bool) -> str:
-    """Sumo predicate: `subject` (a field name) equals the Sigma string `value`.
+def strings_match(subject: str, values: Sequence[tuple[SigmaString, bool]]) -> list[str]:
+    """Sumo predicates on `subject` (a field name), one of which holds when it equals a value.
 
-    This is the one place that decides case handling. Case-insensitive plain values compare
-    `toLowerCase(subject)` with the lower-cased value; that form is used only for ASCII text
-    (STRING_SAFE), where lower-casing is unambiguous; text without letters (numbers, the empty
-    string) is compared as it is. Everything else is a `matches` test with `value_regex`.
+    Each value comes with whether it is cased. This is the one place that decides case
+    handling. Values compared exactly (cased plain text, or text without letters) are one `=`
+    or one `in (...)`. A single case-insensitive plain value compares `toLowerCase(subject)`
+    with the lower-cased value; that form is used only for ASCII text (STRING_SAFE), where
+    lower-casing is unambiguous. Every other value joins the one `matches` test of its
+    casedness (`values_regex`), which is also shorter than a chain of `or`.
     """
-    exact = equality_text(value, cased)
-    if exact is not None:
-        return f"{subject} = {quoted(exact)}"
-    text = plain_text(value)
-    if text is not None:
-        return f"toLowerCase({subject}) = {quoted(text.lower())}"
-    return f"{subject} matches {regex_literal(value_regex(value, cased))}"
+    exact: list[str] = []
+    by_case: dict[bool, list[SigmaString]] = {False: [], True: []}
+    for value, cased in values:
+        text = equality_text(value, cased)
+        if text is None:
+            by_case[cased].append(value)
+        else:
+            exact.append(text)
+
+    predicates = []
+    if exact:
+        texts = list(dict.fromkeys(exact))
+        listed = ", ".join(quoted(text) for text in texts)
+        predicates.append(
+            f"{subject} = {listed}" if len(texts) == 1 else f"{subject} in ({listed})"
+        )
+    for cased, group in by_case.items():
+        if not group:
+            continue
+        plain = plain_text(group[0]) if len(group) == 1 and not cased else None
+        if plain is not None:
+            predicates.append(f"toLowerCase({subject}) = {quoted(plain.lower())}")
+        else:
+            predicates.append(f"{subject} matches {regex_literal(values_regex(group, cased))}")
+    return predicates
 
 
 def _reject_placeholders(value: SigmaString) -> None:

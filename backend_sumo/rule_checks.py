@@ -1,14 +1,20 @@
 """Steps that run on every rule after all user pipelines, and the rule name in error messages."""
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sigma.conditions import ConditionSelector
 from sigma.correlations import SigmaCorrelationRule
-from sigma.exceptions import SigmaConditionError, SigmaError
+from sigma.exceptions import (
+    SigmaConditionError,
+    SigmaError,
+    SigmaFeatureNotSupportedByBackendError,
+)
 from sigma.processing.pipeline import ProcessingItem, ProcessingPipeline
 from sigma.processing.transformations import ValueListPlaceholderTransformation
 from sigma.processing.transformations.base import PreprocessingTransformation
 from sigma.rule import SigmaRule
+from sigma.types import Placeholder, SigmaString
 
 QUANTIFIER = re.compile(r"\b(1|any|all)\s+of\s+([^\s()]+)")
 
@@ -35,6 +41,23 @@ class RejectEmptyQuantifiers(PreprocessingTransformation):
                     )
 
 
+@dataclass
+class PlaceholdersFromVars(ValueListPlaceholderTransformation):
+    """Replaces each `%name%` placeholder with the values of the pipeline variable `name`.
+
+    A placeholder no pipeline defines is a site-specific list Sumo cannot know, so the rule is
+    unsupported until the user defines it; any other query would search for something else.
+    """
+
+    def placeholder_replacements(self, p: Placeholder) -> Iterable[SigmaString]:
+        """The values of the variable named like the placeholder."""
+        if self._pipeline is None or p.name not in self._pipeline.vars:
+            raise SigmaFeatureNotSupportedByBackendError(
+                f"placeholder %{p.name}% has no value: define it in the vars of a pipeline"
+            )
+        return super().placeholder_replacements(p)
+
+
 def finishing_pipeline() -> ProcessingPipeline:
     """Placeholders from pipeline vars (an error names a missing one), then quantifier checks."""
     return ProcessingPipeline(
@@ -43,7 +66,7 @@ def finishing_pipeline() -> ProcessingPipeline:
         items=[
             ProcessingItem(
                 identifier="sumo_placeholders_from_vars",
-                transformation=ValueListPlaceholderTransformation(),
+                transformation=PlaceholdersFromVars(),
             ),
             ProcessingItem(
                 identifier="sumo_reject_empty_quantifiers",

@@ -1,6 +1,25 @@
 """The parts of one Sumo Logic log search, rendered in the order a Sumo user writes them."""
 from dataclasses import dataclass
 
+from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
+
+# "A query is limited to a maximum of 15,000 characters." (Sumo Logic, Search Syntax Overview:
+# https://help.sumologic.com/docs/search/get-started-with-search/build-search/search-syntax-overview)
+MAX_QUERY_CHARACTERS = 15000
+
+
+class QueryTooLongError(SigmaFeatureNotSupportedByBackendError):
+    """The query text of a rule is longer than Sumo accepts."""
+
+
+def check_query_length(text: str) -> str:
+    """The query text itself, or QueryTooLongError when Sumo would refuse it for its length."""
+    if len(text) > MAX_QUERY_CHARACTERS:
+        raise QueryTooLongError(
+            f"query is {len(text)} characters, over Sumo's {MAX_QUERY_CHARACTERS:,} limit"
+        )
+    return text
+
 
 @dataclass(frozen=True)
 class FieldExtraction:

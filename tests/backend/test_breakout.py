@@ -76,7 +76,7 @@ def test_any_text_as_keyword_is_found_in_the_raw_event(text):
     assert matches(query, {"Message": "<" + text + ">"})
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(st.text(min_size=1, max_size=12))
 def test_any_text_as_escaped_regex_matches_itself(text):
     assume(text not in "<>")
@@ -84,4 +84,4 @@ def test_any_text_as_escaped_regex_matches_itself(text):
 
     assert_single_line_stages(query)
     assert matches(query, {"CommandLine": "<" + text + ">"})
-    assert not matches(query, {"CommandLine": "<>"})
+    assert not matches(query, {"CommandLine": ""})

@@ -185,7 +185,7 @@ def test_trailing_backslash_before_the_contains_wildcard_is_literal():
     assert not matches(query, {"TargetFilename": "C:/Users/x/Desktop/a.lnk"})
 
 
-def test_list_of_plain_values_is_an_or_under_one_guard():
+def test_list_of_plain_values_is_one_caseless_alternation_under_one_guard():
     query = convert(detection_rule(r"""
         sel:
             User: ['alice', 'Bob']
@@ -195,7 +195,40 @@ def test_list_of_plain_values_is_an_or_under_one_guard():
     assert query == (
         '*\n'
         '| json field=_raw "User" as User nodrop\n'
-        '| where !isNull(User) and (toLowerCase(User) = "alice" or toLowerCase(User) = "bob")'
+        '| where !isNull(User) and User matches /(?i)^(?:alice|Bob)$/'
     )
     assert matches(query, {"User": "BOB"})
+    assert matches(query, {"User": "Alice"})
     assert not matches(query, {"User": "carol"})
+    assert not matches(query, {"User": "alicebob"})
+
+
+def test_values_with_one_modifier_share_their_common_start_and_end():
+    query = convert(detection_rule(r"""
+        sel:
+            Image|endswith: ['\a.exe', '\b.exe']
+        condition: sel
+    """))
+
+    assert query.endswith(r'| where !isNull(Image) and Image matches /(?is)^.*\\(?:a|b)\.exe$/')
+    assert matches(query, {"Image": "C:\\Tools\\B.EXE"})
+    assert not matches(query, {"Image": "C:\\Tools\\c.exe"})
+    assert not matches(query, {"Image": "C:\\Tools\\ab.exe"})
+
+
+def test_exact_values_stay_an_in_list_beside_the_regex_of_the_others():
+    query = convert(detection_rule(r"""
+        sel:
+            LogonType: [3, 10]
+            TargetUserName|cased: ['Admin', 'Adm*']
+        condition: sel
+    """))
+
+    assert query.endswith(
+        '| where !isNull(LogonType) and LogonType in ("3", "10")'
+        ' and !isNull(TargetUserName) and (TargetUserName = "Admin"'
+        ' or TargetUserName matches /(?s)^Adm.*$/)'
+    )
+    assert matches(query, {"LogonType": "10", "TargetUserName": "Admx"})
+    assert not matches(query, {"LogonType": "10", "TargetUserName": "admin"})
+    assert not matches(query, {"LogonType": "2", "TargetUserName": "Admin"})

@@ -5,6 +5,7 @@ import pytest
 from sigma.backends.sumo import SumoLogicBackend
 from sigma.backends.sumo.layouts import UnknownLogsourceError
 from sigma.collection import SigmaCollection
+from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
 
 from .conversion import RESOLVER, SYSMON_CHAIN, convert, detection_rule, matches
 
@@ -127,11 +128,55 @@ def test_copied_scope_override_replaces_the_default_scope():
     assert query.startswith("_sourceCategory=prod/windows/sysmon\n| json ")
 
 
-def test_rule_of_an_unknown_log_source_fails_naming_rule_and_log_source():
+def test_service_from_pysigmas_channel_table_reads_its_channel():
+    rule = detection_rule(
+        "sel:\n    EventID: 3033\ncondition: sel",
+        "{product: windows, service: codeintegrity-operational}",
+    )
+
+    query = convert(rule, SYSMON_CHAIN)
+
+    assert query.startswith("_sourceCategory=*windows*\n")
+    assert 'toLowerCase(Channel) = "microsoft-windows-codeintegrity/operational"' in query
+    event = {"EventID": "3033", "Channel": "Microsoft-Windows-CodeIntegrity/Operational"}
+    assert matches(query, event)
+    assert not matches(query, {**event, "Channel": "Security"})
+
+
+def test_service_of_several_channels_reads_any_of_them():
+    rule = detection_rule(
+        "sel:\n    EventID: 8004\ncondition: sel", "{product: windows, service: applocker}"
+    )
+
+    query = convert(rule, SYSMON_CHAIN)
+
+    for channel in ("Microsoft-Windows-AppLocker/EXE and DLL",
+                    "Microsoft-Windows-AppLocker/MSI and Script"):
+        assert matches(query, {"EventID": "8004", "Channel": channel}), channel
+    assert not matches(query, {"EventID": "8004", "Channel": "Microsoft-Windows-AppLocker/Other"})
+
+
+def test_windows_product_alone_searches_every_channel():
+    rule = detection_rule(
+        "keywords:\n    - 'sekurlsa::logonpasswords'\ncondition: keywords", "{product: windows}"
+    )
+
+    query = convert(rule, SYSMON_CHAIN)
+
+    assert query.startswith("(_sourceCategory=*windows* or _sourceCategory=*sysmon*)\n")
+    assert "Channel" not in query
+    for channel in ("Security", "Microsoft-Windows-Sysmon/Operational"):
+        event = {"Channel": channel, "EventData": {"CommandLine": "m sekurlsa::logonpasswords"}}
+        assert matches(query, event), channel
+    assert not matches(query, {"Channel": "Security", "EventData": {"CommandLine": "whoami"}})
+
+
+def test_rule_of_an_unknown_log_source_is_unsupported_naming_rule_and_log_source():
     rule = detection_rule("sel:\n    User: x\ncondition: sel", "{product: linux, category: foo}")
 
-    with pytest.raises(UnknownLogsourceError) as error:
+    with pytest.raises(SigmaFeatureNotSupportedByBackendError) as error:
         convert(rule, SYSMON_CHAIN)
+    assert isinstance(error.value, UnknownLogsourceError)
     message = str(error.value)
     assert "Rule 'Test rule' (00000000-0000-4000-8000-000000000001)" in message
     assert "(product=linux, category=foo)" in message

@@ -1,4 +1,6 @@
 """The query shape: a scope, a `json` stage extracting exactly the rule's fields, a `where`."""
+import hashlib
+
 import pytest
 from sigma.backends.sumo import SumoLogicBackend
 from sigma.backends.sumo.search import FieldExtraction, SumoSearch
@@ -98,3 +100,29 @@ correlation:
 
     assert backend.convert_rule(base) == []
     assert backend.search_for(base).condition == '!isNull(User) and toLowerCase(User) = "x"'
+
+
+
+def md5_rule(count: int) -> str:
+    """A rule whose Hashes must contain one of `count` distinct MD5 values."""
+    values = "".join(f"        - 'MD5={md5_hex(number)}'\n" for number in range(count))
+    return detection_rule("sel:\n    Hashes|contains:\n" + values + "condition: sel")
+
+
+def md5_hex(number: int) -> str:
+    """The MD5 digest of a number's text, as 32 hex digits."""
+    return hashlib.md5(str(number).encode()).hexdigest()
+
+
+def test_query_over_sumos_length_limit_is_unsupported_naming_its_length():
+    with pytest.raises(SigmaFeatureNotSupportedByBackendError,
+                       match=r"query is 1\d{4} characters, over Sumo's 15,000 limit"):
+        convert(md5_rule(460))
+
+
+def test_query_just_under_the_length_limit_converts():
+    query = convert(md5_rule(440))
+
+    assert 14000 < len(query) <= 15000
+    assert matches(query, {"Hashes": f"SHA1=00,MD5={md5_hex(439)},IMPHASH=00"})
+    assert not matches(query, {"Hashes": f"MD5={md5_hex(440)}"})

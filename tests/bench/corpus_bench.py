@@ -71,6 +71,19 @@ ACCEPTED_UNSUPPORTED: tuple[AcceptedReason, ...] = (
         r"placeholder %[^%]+% has no value",
         "the rule needs a site-specific list (`%name%`) that no pipeline's vars define",
     ),
+    AcceptedReason(
+        "log-source-without-channel",
+        r"no Sumo pipeline handles log source",
+        "the log source is no Sysmon event and no Windows channel pySigma knows (`file_access`, "
+        "`file_rename`, and services such as `iis-configuration`); without a layout no field "
+        "can be read",
+    ),
+    AcceptedReason(
+        "query-over-length-limit",
+        r"query is \d+ characters, over Sumo's 15,000 limit",
+        "the query is longer than the 15,000 characters Sumo accepts, even with the values of "
+        "one field as one regex (long lists of hashes or package names)",
+    ),
 )
 
 FAILING_STATUSES = (ERROR, UNLISTED, MALFORMED)

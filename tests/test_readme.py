@@ -25,3 +25,19 @@ def test_ci_runs_the_readme_test_command_verbatim():
     ci_lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
 
     assert test_command in ci_lines
+
+
+def test_readme_semantics_example_is_what_the_backend_really_prints():
+    from sigma.backends.sumo import SumoLogicBackend
+    from sigma.collection import SigmaCollection
+    from sigma.plugins import InstalledSigmaPlugins
+    from sigma.processing.resolver import ProcessingPipelineResolver
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    semantics = text[text.index("## Semantics"):]
+    rule = re.search(r"```yaml\n(.*?)```", semantics, flags=re.S).group(1)
+    shown = re.search(r"becomes.*?```\n(.*?)```", semantics, flags=re.S).group(1).strip()
+    resolver = ProcessingPipelineResolver(InstalledSigmaPlugins.autodiscover().pipelines)
+    backend = SumoLogicBackend(resolver.resolve(["sysmon", "sumo_sysmon", "sumo_windows"]))
+
+    assert backend.convert(SigmaCollection.from_yaml(rule)) == [shown]

@@ -28,6 +28,8 @@ TIMINGS = 2
 """Each way of searching a literal is timed this many times on the sample, the fastest kept."""
 RARE_BYTE = 1024
 """A literal is searched by one of its bytes alone only if that byte is this rare or rarer."""
+PROBE_BYTES = 1 << 14
+"""How much of the sample the rarity of a literal's bytes is counted on."""
 ESCAPE = Literal(b"\\u", folded=False)
 """What starts a JSON `\\u` escape, when preceded by an even number of further backslashes."""
 
@@ -65,14 +67,15 @@ class Scan:
 
 
 def scan_ways(literal: Literal, sample: bytes) -> list[Scan]:
-    """The ways to search `literal`: whole, as a pattern, and by its rarest byte in `sample`
-    when that byte is rare there (at most one in `RARE_BYTE` bytes)."""
+    """The ways to search `literal`: whole, as a pattern, and by its rarest byte in the start
+    of `sample` when that byte is rare there (at most one in `RARE_BYTE` bytes)."""
     raw = literal.raw
     ways = [Scan(literal), Scan(literal, pattern=re.compile(re.escape(raw)))]
     if len(raw) > 1:
-        counts = [sample.count(raw[i:i + 1]) for i in range(len(raw))]
-        rarest = counts.index(min(counts))
-        if counts[rarest] * RARE_BYTE <= len(sample):
+        probe = sample[:PROBE_BYTES]
+        counts = {byte: probe.count(byte) for byte in set(raw)}
+        rarest = min(range(len(raw)), key=lambda i: counts[raw[i]])
+        if counts[raw[rarest]] * RARE_BYTE <= len(probe):
             ways.append(Scan(literal, anchor=rarest))
     return ways
 

@@ -10,6 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.evaluator import Evaluator, EventReader, RuleSet
+from tests.evaluator.literals import Literal
+from tests.evaluator.loading import boundaries
+from tests.evaluator.prefilter import Scan, scan_ways
 from tests.evaluator.testing import compile_text, rule_yaml
 
 ALPHABET = 'aBcK/\\"*? é\u00dfİ\u212a\u2028\t-:'
@@ -125,3 +128,24 @@ def test_requirements_join_the_literals_each_rule_needs() -> None:
     needed = sorted(sorted((lit.raw, lit.folded) for lit in clause)
                     for clause in detection.requirement)
     assert needed == [[(b"4443", False)], [(b"\\\\rundll32.exe", True)], [(b"enc ", True)]]
+
+
+BYTES = "ab.*(\\\n}{"
+needles = st.text(BYTES, min_size=1, max_size=4).map(str.encode)
+texts = st.text(BYTES, max_size=60).map(str.encode)
+
+
+@given(needles, texts, texts)
+def test_every_way_of_scanning_a_literal_finds_exactly_what_bytes_find_finds(
+    needle: bytes, haystack: bytes, sample: bytes,
+) -> None:
+    literal = Literal(needle, folded=False)
+    ways = scan_ways(literal, sample) + [Scan(literal, anchor=k) for k in range(len(needle))]
+    expected = [haystack.find(needle, start) for start in range(len(haystack) + 1)]
+    for way in ways:
+        assert [way.find(haystack, start) for start in range(len(haystack) + 1)] == expected
+
+
+@given(texts)
+def test_line_boundaries_are_counted_as_bytes_count_counts_them(block: bytes) -> None:
+    assert boundaries(block) == block.count(b"}\n{")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,10 +25,11 @@ from .prefilter import LinePrefilter, line_ranges
 
 logger = logging.getLogger(__name__)
 
-BLOCK_BYTES = 1 << 19
+BLOCK_BYTES = 1 << 17
 PAYLOAD_KEYS: tuple[str, ...] = ("EventData", "UserData")
 _BOM = b"\xef\xbb\xbf"
 _EVTX_MAGIC = b"ElfFile\x00"
+_BOUNDARY = re.compile(b"}\n{")
 
 Progress = Callable[[int, int], None]
 
@@ -62,6 +64,15 @@ def _looks_like_object(line: bytes) -> bool:
     """Whether a line is shaped as one JSON object, around optional blanks (`\\r\\n` endings)."""
     stripped = line.strip()
     return stripped[:1] == b"{" and stripped[-1:] == b"}"
+
+
+def boundaries(block: bytes) -> int:
+    """How many times one line ends in `}` and the next begins with `{`: `block.count(b"}\\n{")`.
+
+    A compiled pattern counts the same non-overlapping occurrences, faster on JSON Lines,
+    where `bytes.count` skips little because the text around `}` and `{` is varied.
+    """
+    return len(_BOUNDARY.findall(block))
 
 
 def detect_format(path: Path) -> str:
@@ -146,7 +157,7 @@ class EventReader:
                 else:
                     break
 
-                boundaries = block.count(b"}\n{")
+                ends = boundaries(block)
                 newlines = 0
                 counted = 0
                 done_lines = set()
@@ -157,7 +168,7 @@ class EventReader:
                     yield self._parse_line(block[start:end], name, before + newlines + 1)
                 newlines += block.count(b"\n", counted)
 
-                if not (boundaries == newlines and block[:1] == b"{" and block[-1:] == b"}"):
+                if not (ends == newlines and block[:1] == b"{" and block[-1:] == b"}"):
                     # Some line is not plainly `{...}`: blanks around it (as with `\r\n` line ends)
                     # are fine; anything else is parsed, after the block's candidates, so that
                     # it is reported, or evaluated if it is valid after all.

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 # Words of the Sumo query language that must not be used as field names in a `where` stage.
 SUMO_WORDS = frozenset(
     "and or not in matches contains as by where nodrop field true false null if num "
-    "isnull isempty isblank tolowercase touppercase".split()
+    "isnull isempty isblank tolowercase touppercase count count_distinct sum avg min max pct "
+    "first last sort fields json parse timeslice limit top".split()
 )
 PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 

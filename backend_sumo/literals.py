@@ -8,6 +8,7 @@ control and non-ASCII characters) is a `\\x{..}` escape. Nothing taken from a ru
 a string or a regex early.
 """
 from collections.abc import Sequence
+from functools import cache
 from string import ascii_letters, digits
 
 from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
@@ -40,17 +41,47 @@ def regex_char(char: str) -> str:
     return hex_escape(char)
 
 
+def simple_fold(char: str) -> str:
+    """The one character `char` stands for when case is ignored: Unicode simple case folding.
+
+    `str.casefold` where it gives one character, else `str.lower` where that gives one, else
+    the character itself; so `ß` and `ẞ` fold together, but neither equals `ss`, which a regex
+    class of single characters could not express.
+    """
+    for folded in (char.casefold(), char.lower()):
+        if len(folded) == 1:
+            return folded
+    return char
+
+
+# No character above this one has a case mapping in the Unicode data Python ships.
+LAST_CASED = 0x1E943
+
+
+@cache
+def _fold_classes() -> dict[str, tuple[str, ...]]:
+    """Every non-ASCII character that shares its simple fold with another, by fold, sorted."""
+    classes: dict[str, list[str]] = {}
+    for code in range(0x80, LAST_CASED + 1):
+        char = chr(code)
+        folded = simple_fold(char)
+        if folded != char:
+            classes.setdefault(folded, []).append(char)
+    variants = {fold: {fold, *chars, *(fold.upper() if fold.isascii() else "")}
+                for fold, chars in classes.items()}
+    return {fold: tuple(sorted(chars)) for fold, chars in variants.items()}
+
+
 def case_variants(char: str) -> tuple[str, ...]:
-    """Every single character that differs from `char` only by case, `char` included, sorted."""
-    variants = {char}
-    pending = [char]
-    while pending:
-        current = pending.pop()
-        for mapped in (current.lower(), current.upper(), current.title()):
-            if len(mapped) == 1 and mapped not in variants:
-                variants.add(mapped)
-                pending.append(mapped)
-    return tuple(sorted(variants))
+    """Every single character with the same simple case fold as `char`, `char` included, sorted.
+
+    Used for non-ASCII letters; ASCII letters rely on `(?i)`.
+    Known gap: `(?i)` on `k` and `s` may or may not also match the Kelvin sign and the long s,
+    whose simple folds are ASCII; Sumo does not document which.
+    """
+    if char.isascii():
+        return tuple(sorted({char, char.lower(), char.upper()}))
+    return _fold_classes().get(simple_fold(char), (char,))
 
 
 # regex_char of every ASCII character, which caseless_char also gives for ASCII.

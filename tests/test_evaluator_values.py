@@ -29,13 +29,22 @@ def test_case_folding_is_unicode_aware() -> None:
     detection = """
         selection:
             User: 'ÉLODIE'
-            Street: 'STRASSE'
+            Street: 'STRAẞE'
         condition: selection
     """
     assert verdicts(detection, [
-        {"User": "élodie", "Street": "Straße"},
-        {"User": "elodie", "Street": "Straße"},
+        {"User": "élodie", "Street": "straße"},
+        {"User": "elodie", "Street": "straße"},
     ]) == [True, False]
+
+
+def test_case_folding_maps_one_character_to_one() -> None:
+    detection = """
+        selection:
+            Street: 'STRASSE'
+        condition: selection
+    """
+    assert verdicts(detection, [{"Street": "strasse"}, {"Street": "Straße"}]) == [True, False]
 
 
 def test_cased_modifier_makes_the_match_case_sensitive() -> None:

@@ -53,6 +53,23 @@ def test_endswith_ignores_the_case_of_non_ascii_letters():
     assert not matches(query, {"Image": "c:\\t\\äpfel.exe.bak"})
 
 
+def test_letters_without_a_one_character_upper_case_still_get_every_variant():
+    query = convert(detection_rule(r"""
+        sel:
+            User: 'straße'
+        condition: sel
+    """))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "User" as User nodrop\n'
+        r'| where !isNull(User) and User matches /(?i)^stra[\x{df}\x{1e9e}]e$/'
+    )
+    assert matches(query, {"User": "STRAẞE"})
+    assert matches(query, {"User": "Straße"})
+    assert not matches(query, {"User": "STRASSE"})
+
+
 def test_contains_matches_anywhere_ignoring_case():
     query = convert(detection_rule(r"""
         sel:

@@ -25,13 +25,33 @@ class JsonFloat(float):
         return number
 
 
+def simple_fold(char: str) -> str:
+    """Unicode simple case folding of one character: the fold when it is one character."""
+    for folded in (char.casefold(), char.lower()):
+        if len(folded) == 1:
+            return folded
+    return char
+
+
+class _SimpleFoldTable(dict):
+    """`str.translate` table that folds each code point on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = simple_fold(chr(code))
+        return folded
+
+
+_FOLD = _SimpleFoldTable()
+
+
 def fold_case(text: str) -> str:
     """The form in which two strings compare case-insensitively.
 
-    Full Unicode case folding (`str.casefold`): `É` equals `é`, and `ß` equals `SS`. Both the
-    rule's literals and the event's values go through this one function.
+    Simple case folding, one code point for one: `É` equals `é` and `ß` equals `ẞ`, but `ß` does
+    not equal `ss`, since a Sumo regex class of single characters could not say so either. Both
+    the rule's literals and the event's values go through this one function.
     """
-    return text.casefold()
+    return text.lower() if text.isascii() else text.translate(_FOLD)
 
 
 def value_texts(value: Any) -> tuple[str, ...]:

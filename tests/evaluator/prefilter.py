@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from .event import fold_case
 from .literals import Clause, Literal, Requirement, simplify
 
 SAMPLE_BYTES = 1 << 20
@@ -169,7 +170,7 @@ class LinePrefilter:
         if line.isascii():
             return self._holds(line, line.lower())
         try:
-            folded = line.decode("utf-8").casefold().encode("utf-8")
+            folded = fold_case(line.decode("utf-8")).encode("utf-8")
         except UnicodeDecodeError:
             return True
         return self._holds(line, folded)

@@ -62,10 +62,17 @@ def test_a_truncated_line_is_an_error_even_when_no_rule_could_match_it(
         read(path, **options)
 
 
-def test_an_empty_line_is_an_error(tmp_path: Path) -> None:
-    path = write(tmp_path / "e.jsonl", '{"EventID": 1}\n\n{"EventID": 1}\n')
-    with pytest.raises(EventError, match=r"e\.jsonl:2"):
-        read(path)
+@pytest.mark.parametrize("prefiltered", [False, True])
+def test_blank_lines_hold_no_event_and_are_counted(tmp_path: Path, prefiltered: bool) -> None:
+    event = '{"Image": "powershell.exe"}'
+    path = write(tmp_path / "e.jsonl", f"{event}\n\n  \n{event}\n\n")
+    options = {"prefilter": any_prefilter()} if prefiltered else {}
+    reader = EventReader(path, **options)
+
+    lines = [e.source.line for e in reader]
+
+    assert lines == [1, 4]
+    assert reader.blank_lines == 3
 
 
 def test_windows_line_endings_are_read_like_plain_newlines(tmp_path: Path) -> None:

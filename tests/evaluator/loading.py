@@ -100,6 +100,7 @@ class EventReader:
         self.progress = progress
         self.records = 0
         self.parsed = 0
+        self.blank_lines = 0
 
     def __iter__(self) -> Iterator[Event]:
         kind = detect_format(self.path)
@@ -126,6 +127,9 @@ class EventReader:
                 if number == 1:
                     raw = raw.removeprefix(_BOM)
                 self.records += 1
+                if raw.isspace():
+                    self._blank(name, number)
+                    continue
                 yield self._parse_line(raw, name, number)
                 if number % 4096 == 0:
                     self._report(done, total)
@@ -174,11 +178,20 @@ class EventReader:
                     # it is reported, or evaluated if it is valid after all.
                     for number, (start, end) in enumerate(line_ranges(block), before + 1):
                         line = block[start:end]
-                        if start not in done_lines and not _looks_like_object(line):
+                        if start in done_lines or _looks_like_object(line):
+                            continue
+                        if not line or line.isspace():
+                            self._blank(name, number)
+                        else:
                             yield self._parse_line(line, name, number)
                 before += newlines + 1
                 self.records += newlines + 1
                 self._report(done, total)
+
+    def _blank(self, name: str, number: int) -> None:
+        """A line holding no text holds no event: counted and logged, not an error."""
+        self.blank_lines += 1
+        logger.info("%s:%d: blank line, no event", name, number)
 
     def _parse_line(self, line: bytes, name: str, number: int) -> Event:
         source = EventSource(name, number)

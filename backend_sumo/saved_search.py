@@ -69,7 +69,8 @@ def saved_search_folder(items: list[dict[str, Any]], name: str = "Sigma detectio
     folder = {
         "type": "FolderSyncDefinition",
         "name": name,
-        "description": f"{len(children)} saved searches converted from Sigma rules",
+        "description": f"{len(children)} saved search{'' if len(children) == 1 else 'es'} "
+        "converted from Sigma rules",
         "children": children,
     }
     return json.dumps(folder, indent=2, sort_keys=True, ensure_ascii=True) + "\n"

@@ -1,6 +1,6 @@
 """Render every rule of `sigma_rules/` for each target SIEM, or check that the renderings are current.
 
-usage: python conversions/refresh.py [--check]
+usage: .venv/bin/python conversions/refresh.py [--check]
 
 Each target writes `conversions/<target>/<rule file stem><suffix>`. A rule that a backend
 cannot convert gets a file holding one line that says why, so no rule goes missing silently.
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parent.parent
 RULES = REPO / "sigma_rules"
 OUT = REPO / "conversions"
-REFRESH_COMMAND = "python conversions/refresh.py"
+REFRESH_COMMAND = ".venv/bin/python conversions/refresh.py"
 NOT_CONVERTED = "not converted: "
 
 

@@ -128,3 +128,11 @@ def test_non_ascii_text_is_escaped_so_the_file_is_plain_ascii():
 
     assert text.isascii()
     assert json.loads(text)["children"][0]["name"] == "Äpfel beacon"
+
+
+def test_a_folder_of_one_search_says_search_in_the_singular():
+    item = saved_search(rules()["Beaconing host"], "q")
+
+    folder = json.loads(saved_search_folder([item]))
+
+    assert folder["description"] == "1 saved search converted from Sigma rules"

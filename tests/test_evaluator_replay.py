@@ -22,13 +22,16 @@ detection:
 """
 
 
-def test_table_lists_one_row_per_alert_in_time_order(capsys: pytest.CaptureFixture[str]) -> None:
+def test_table_merges_overlapping_alerts_of_one_group_into_one_row(
+        capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(RULES), str(PUBLIC_C2)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["FIRST", "LAST", "LEVEL", "RULE", "ABOUT", "EVENTS", "SOURCE"]
-    assert len(lines) == 1 + 28
-    assert lines[1].startswith("2020-08-07 14:32:22.751  2020-08-07 14:33:01.747  medium")
-    assert lines[-1].startswith("2020-08-07 14:32:22.751  2020-08-07 14:35:19.697  medium")
+    assert lines[0].split() == ["FIRST", "LAST", "LEVEL", "RULE", "ABOUT", "ALERTS", "EVENTS",
+                                "SOURCE"]
+    assert len(lines) == 1 + 1
+    assert lines[1].startswith("2020-08-07 14:32:22.751  2020-08-07 14:35:19.697  medium")
+    assert "DestinationIp=203.0.113.5" in lines[1]
+    assert "  28  " in lines[1] and "  35  " in lines[1]
 
 
 def test_json_lines_carry_rule_times_group_and_events(capsys: pytest.CaptureFixture[str]) -> None:

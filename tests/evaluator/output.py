@@ -10,7 +10,7 @@ from .timestamps import format_instant, to_datetime
 
 SUMMARY_FIELDS: tuple[str, ...] = ("Computer", "Image", "DestinationIp", "DestinationPort",
                                    "QueryName", "CommandLine")
-MAX_CELL = 80
+MAX_CELL = 160
 
 
 def alert_record(alert: Alert) -> dict[str, Any]:
@@ -37,21 +37,44 @@ def json_lines(alerts: Iterable[Alert]) -> Iterable[str]:
 
 
 def table(alerts: Sequence[Alert]) -> list[str]:
-    """An aligned table: time span, level, rule, what it is about, event count, first source."""
-    header = ("FIRST", "LAST", "LEVEL", "RULE", "ABOUT", "EVENTS", "SOURCE")
-    rows = [header] + [_row(alert) for alert in alerts]
+    """An aligned table, one row per incident: alerts of one rule and group whose spans overlap.
+
+    A correlation alerts at every event that keeps its window over the threshold; the row says
+    how many alerts it merges and how many distinct events they hold.
+    """
+    header = ("FIRST", "LAST", "LEVEL", "RULE", "ABOUT", "ALERTS", "EVENTS", "SOURCE")
+    rows = [header] + [_row(incident) for incident in incidents(alerts)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
             for row in rows]
 
 
-def _row(alert: Alert) -> tuple[str, ...]:
+def incidents(alerts: Iterable[Alert]) -> list[list[Alert]]:
+    """Alerts in time order, those of one rule and group with overlapping spans put together."""
+    open_incidents: dict[tuple[str, tuple[tuple[str, str], ...]], list[Alert]] = {}
+    result: list[list[Alert]] = []
+    for alert in alerts:
+        key = (alert.rule.key, alert.group)
+        current = open_incidents.get(key)
+        if (current and alert.group and current[-1].last is not None
+                and alert.first is not None and alert.first <= current[-1].last):
+            current.append(alert)
+            continue
+        open_incidents[key] = [alert]
+        result.append(open_incidents[key])
+    return result
+
+
+def _row(incident: list[Alert]) -> tuple[str, ...]:
+    alert = incident[0]
     about = alert.group or tuple((name, str(alert.events[0].fields[name]))
                                  for name in SUMMARY_FIELDS
                                  if alert.events and name in alert.events[0].fields)
     text = " ".join(f"{name}={value}" for name, value in about)
     if len(text) > MAX_CELL:
         text = text[:MAX_CELL - 3] + "..."
-    return (format_instant(alert.first), format_instant(alert.last), alert.rule.level or "-",
-            alert.rule.title, text, str(len(alert.events)),
-            str(alert.events[0].source) if alert.events else "-")
+    events = {id(event): event for member in incident for event in member.events}
+    lasts = [member.last for member in incident if member.last is not None]
+    return (format_instant(alert.first), format_instant(max(lasts) if lasts else None),
+            alert.rule.level or "-", alert.rule.title, text, str(len(incident)),
+            str(len(events)), str(alert.events[0].source) if alert.events else "-")

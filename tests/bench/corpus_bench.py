@@ -13,6 +13,7 @@ malformed, 2 when the Sumo pipelines cannot be resolved, 0 otherwise (also when 
 absent, after saying why nothing was measured).
 """
 import argparse
+import gc
 import logging
 import re
 import sys
@@ -137,14 +138,19 @@ def accepted_reason(message: str) -> AcceptedReason | None:
 def run_benchmark(corpus: Corpus, plugins: InstalledSigmaPlugins, repeat: int = 1) -> Report:
     """Convert both parts of the corpus with every target and check Sumo's text.
 
-    With `repeat` above 1 the Windows conversions alternate, Splunk then Sumo, and each keeps
-    its fastest time, so a burst of load on the machine does not decide the ratio.
+    With `repeat` above 1 the Windows conversions alternate, the first of each round taking
+    turns, and each keeps its fastest time, so a burst of load on the machine does not decide
+    the ratio. Every run starts from a collected, frozen heap, so that what earlier runs left
+    in memory does not slow the garbage collector of the next one.
     """
     splunk_runs = []
     sumo_runs = []
-    for _ in range(repeat):
-        splunk_runs.append(convert_files(corpus.windows, SPLUNK_WINDOWS, plugins))
-        sumo_runs.append(convert_files(corpus.windows, SUMO_WINDOWS, plugins))
+    for round_number in range(repeat):
+        order = [(SPLUNK_WINDOWS, splunk_runs), (SUMO_WINDOWS, sumo_runs)]
+        for target, runs in order if round_number % 2 == 0 else reversed(order):
+            _settle_heap()
+            runs.append(convert_files(corpus.windows, target, plugins))
+    _settle_heap()
     sumo_rest = convert_files(corpus.rest, SUMO_REST, plugins)
     parsing = min(parse_seconds(corpus.windows) for _ in range(repeat))
 
@@ -154,6 +160,12 @@ def run_benchmark(corpus: Corpus, plugins: InstalledSigmaPlugins, repeat: int = 
         sumo_rest=classify_unsupported(check_queries(sumo_rest, check_query)),
         parse_windows_seconds=parsing,
     )
+
+
+def _settle_heap() -> None:
+    """Collect garbage and move what survives out of the collector's way before a timed run."""
+    gc.collect()
+    gc.freeze()
 
 
 def _fastest(runs: list[Run]) -> Run:

@@ -1,4 +1,4 @@
-"""Render every rule of `sigma_rules/` for each target SIEM, or check that the renderings are current.
+"""Render every rule of `sigma_rules/` for each target SIEM, or check the renderings are current.
 
 usage: .venv/bin/python conversions/refresh.py [--check]
 

@@ -13,7 +13,10 @@ import sigma.pipelines.test  # noqa: E402,F401  isort: skip
 import sigma.pipelines.sysmon  # noqa: E402,F401  isort: skip
 
 REPO = Path(__file__).resolve().parent.parent
-INSTALLED_FROM = {"sigma.backends.sumo": REPO / "backend_sumo", "sigma.pipelines.sumo": REPO / "pipelines"}
+INSTALLED_FROM = {
+    "sigma.backends.sumo": REPO / "backend_sumo",
+    "sigma.pipelines.sumo": REPO / "pipelines",
+}
 
 
 def _stale_modules() -> list[str]:

@@ -139,7 +139,7 @@ def _ipv6(network: IPv6Network) -> str:
 
     forms = [patterns[0] + _after_group(1, patterns, zero_ok)]
     if zero_ok[0]:
-        forms.append("::" + _after_gap(0, patterns, zero_ok))
+        forms.append(":" + _alternation(_after_first_colon(0, patterns, zero_ok)))
     return "|".join(forms)
 
 
@@ -150,42 +150,62 @@ def _after_group(index: int, patterns: list[str], zero_ok: list[bool]) -> str:
 
     forms = [patterns[index] + _after_group(index + 1, patterns, zero_ok)]
     if zero_ok[index]:
-        forms.append(":" + _after_gap(index, patterns, zero_ok))
+        forms += _after_first_colon(index, patterns, zero_ok)
     return ":" + _alternation(forms)
 
 
-def _after_gap(index: int, patterns: list[str], zero_ok: list[bool]) -> str:
-    """The groups written after a `::` that starts at group `index` (which can be zero).
+def _after_first_colon(index: int, patterns: list[str], zero_ok: list[bool]) -> list[str]:
+    """The alternatives for the text after the first colon of a `::` standing for groups from
+    `index` (which can be zero): the second colon and the groups written after it.
 
     The `::` stands for groups `index` up to some end before the first group that cannot be
     zero; the text goes on with the groups from that end to the last one.
     """
     stop = next((i for i in range(index, GROUPS) if not zero_ok[i]), GROUPS)
-    if stop == GROUPS:
-        tails = _tails(patterns[index + 1 :])
-        return f"(?:{tails})?" if tails else ""
-    return _tails(patterns[index + 1 : stop + 1]) + "".join(
-        ":" + run for run in _runs(patterns[stop + 1 :])
-    )
+    if stop < GROUPS:
+        after = _run_lengths(patterns[stop + 1 :])
+        rest = [_colons(pattern, count, count) for pattern, count in after]
+        return [_colon_tails(patterns[index + 1 : stop + 1]) + "".join(rest)]
+
+    tails = _colon_tails(patterns[index + 1 :])
+    return [":", tails] if tails else [":"]
 
 
-def _tails(patterns: list[str]) -> str:
-    """Any non-empty tail of the group list, colon-separated (empty for no groups)."""
-    tails = ""
-    for pattern, count in _run_lengths(patterns):
-        if not tails:
-            tails = _repeat(pattern, 1, count)
+def _colon_tails(patterns: list[str]) -> str:
+    """Any non-empty tail of the group list, each group after a colon (empty for no groups)."""
+    runs = _run_lengths(patterns)
+    if not runs:
+        return ""
+
+    earlier = ""
+    for pattern, count in runs[:-1]:
+        if not earlier:
+            earlier = _colons(pattern, 0, count)
         elif count == 1:
-            tails = f"(?:{tails}:)?{pattern}"
+            earlier = f"(?:{earlier}:{pattern})?"
         else:
-            full = _repeat(pattern, count, count)
-            tails = f"(?:(?:{tails}:)?{full}|{_repeat(pattern, 1, count - 1)})"
-    return tails
+            full = _colons(pattern, count, count)
+            earlier = f"(?:{earlier}{full}|{_colons(pattern, 0, count - 1)})"
+
+    pattern, count = runs[-1]
+    if not earlier:
+        return _colons(pattern, 1, count)
+    if count == 1:
+        return f"{earlier}:{pattern}"
+    return f"(?:{earlier}{_colons(pattern, count, count)}|{_colons(pattern, 1, count - 1)})"
 
 
-def _runs(patterns: list[str]) -> list[str]:
-    """The groups written out in order, repeated patterns counted rather than repeated."""
-    return [_repeat(pattern, count, count) for pattern, count in _run_lengths(patterns)]
+def _colons(pattern: str, low: int, high: int) -> str:
+    """From `low` to `high` groups of `pattern`, each after a colon."""
+    if high == 0:
+        return ""
+    if low == high == 1:
+        return ":" + pattern
+    if low == high:
+        count = f"{{{high}}}"
+    else:
+        count = "?" if (low, high) == (0, 1) else f"{{{low},{high}}}"
+    return f"(?::{pattern}){count}"
 
 
 def _run_lengths(patterns: list[str]) -> list[tuple[str, int]]:
@@ -197,20 +217,6 @@ def _run_lengths(patterns: list[str]) -> list[tuple[str, int]]:
         else:
             runs.append((pattern, 1))
     return runs
-
-
-def _repeat(pattern: str, low: int, high: int) -> str:
-    """From `low` to `high` (at least 1) colon-separated groups of `pattern`."""
-    if high == 1:
-        return pattern
-    if low == high == 2:
-        return f"{pattern}:{pattern}"
-    more = f"(?::{pattern})"
-    if low == high:
-        count = f"{{{high - 1}}}"
-    else:
-        count = "?" if (low, high) == (1, 2) else f"{{{low - 1},{high - 1}}}"
-    return pattern + more + count
 
 
 def _ipv6_groups(network: IPv6Network) -> list[_Group]:

@@ -59,12 +59,12 @@ def test_ipv6_link_local_prefix_matches_canonical_and_sysmon_spellings():
         r"DestinationIp matches /(?i)^(?:fe[89ab][0-9a-f]:"
         r"(?:[0-9a-f]{1,4}:(?:[0-9a-f]{1,4}:(?:[0-9a-f]{1,4}:(?:[0-9a-f]{1,4}:"
         r"(?:[0-9a-f]{1,4}:(?:[0-9a-f]{1,4}:(?:[0-9a-f]{1,4}|:)"
-        r"|:(?:[0-9a-f]{1,4})?)"
-        r"|:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})?)?)"
-        r"|:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,2})?)"
-        r"|:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,3})?)"
-        r"|:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,4})?)"
-        r"|:(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,5})?))$/"
+        r"|:|:[0-9a-f]{1,4})"
+        r"|:|(?::[0-9a-f]{1,4}){1,2})"
+        r"|:|(?::[0-9a-f]{1,4}){1,3})"
+        r"|:|(?::[0-9a-f]{1,4}){1,4})"
+        r"|:|(?::[0-9a-f]{1,4}){1,5})"
+        r"|:|(?::[0-9a-f]{1,4}){1,6}))$/"
     )
     assert matches(query, {"DestinationIp": "fe80::1"})
     assert matches(query, {"DestinationIp": "fe80:0:0:0:d4b8:e6a1:71c4:7b35"})
@@ -94,6 +94,18 @@ def test_ipv6_unique_local_and_documentation_prefixes_are_exact():
 def test_sysmon_loopback_spelling_matches_the_ipv6_loopback_network():
     query = convert(detection_rule("sel:\n    SourceIp|cidr: '::1/128'\ncondition: sel"))
 
+    # Seven zero groups, each either written or inside the `::`, then the final 1: after each
+    # written zero the `::` may follow with at most as many zeros as are left before the 1.
+    assert query.endswith(
+        r"SourceIp matches /(?i)^(?:"
+        r"0{1,4}:(?:0{1,4}:(?:0{1,4}:(?:0{1,4}:(?:0{1,4}:(?:0{1,4}:(?:0{1,4}:0{0,3}1|:0{0,3}1)"
+        r"|(?::0{1,4})?:0{0,3}1)"
+        r"|(?::0{1,4}){0,2}:0{0,3}1)"
+        r"|(?::0{1,4}){0,3}:0{0,3}1)"
+        r"|(?::0{1,4}){0,4}:0{0,3}1)"
+        r"|(?::0{1,4}){0,5}:0{0,3}1)"
+        r"|:(?::0{1,4}){0,6}:0{0,3}1)$/"
+    )
     assert matches(query, {"SourceIp": "0:0:0:0:0:0:0:1"})
     assert matches(query, {"SourceIp": "::1"})
     assert not matches(query, {"SourceIp": "::2"})

@@ -106,13 +106,15 @@ class _Group:
         """The group as text: 1 to 4 hex digits, leading zeros allowed."""
         if self.low == 0 and self.high == 0xFFFF:
             return ANY_GROUP
+        if self.low == self.high == 0:
+            return "0{1,4}"
         parts = []
         for width in range(1, 5):
             start = max(self.low, 16 ** (width - 1) if width > 1 else 0)
             end = min(self.high, 16**width - 1)
             if start > end:
                 continue
-            zeros = "" if width == 4 else f"0{{0,{4 - width}}}"
+            zeros = {4: "", 3: "0?"}.get(width, f"0{{0,{4 - width}}}")
             digits = _fixed_width_range(f"{start:0{width}x}", f"{end:0{width}x}", HEX_DIGITS)
             parts.extend(zeros + part for part in digits)
         return _alternation(parts)
@@ -123,29 +125,98 @@ class _Group:
 
 
 def _ipv6(network: IPv6Network) -> str:
-    """Every text form: eight explicit groups, or a `::` standing for one or more zero groups.
+    """Every text form, read left to right: eight explicit groups, or one `::` for zero groups.
 
-    The first `fixed` groups carry the prefix; the others may hold any value. Forms are listed
-    by where the `::` sits: nowhere, among the free groups, or starting among the prefix groups.
+    The first `fixed` groups carry the prefix; the others may hold any value. After each written
+    group the text either goes on with the next group or has its `::`; the groups written after
+    a `::` are the last ones of the address, so they must be a tail of the group list that starts
+    after the run of zero groups the `::` stands for.
     """
     groups = _ipv6_groups(network)
-    prefix = [group.pattern() for group in groups]
-    zero_ok = [group.allows_zero() for group in groups]
     fixed = -(-network.prefixlen // GROUP_BITS)
-    free = GROUPS - fixed
+    patterns = [group.pattern() for group in groups[:fixed]] + [ANY_GROUP] * (GROUPS - fixed)
+    zero_ok = [group.allows_zero() for group in groups[:fixed]] + [True] * (GROUPS - fixed)
 
-    forms = [_join(prefix[:fixed] + [_any_groups(free)])]
-    for left in range(free):
-        written = prefix[:fixed] + ([_any_groups(left)] if left else [])
-        forms.append(_join(written) + "::" + _up_to_any_groups(free - 1 - left))
-    for start in range(fixed):
-        if all(zero_ok[start:fixed]):
-            forms.append(_join(prefix[:start]) + "::" + _up_to_any_groups(free))
-        for end in range(start + 1, fixed):
-            if all(zero_ok[start:end]):
-                right = prefix[end:fixed] + [_any_groups(free)]
-                forms.append(_join(prefix[:start]) + "::" + _join(right))
-    return "|".join(dict.fromkeys(forms))
+    forms = [patterns[0] + _after_group(1, patterns, zero_ok)]
+    if zero_ok[0]:
+        forms.append(":" + _alternation(_after_first_colon(0, patterns, zero_ok)))
+    return "|".join(forms)
+
+
+def _after_group(index: int, patterns: list[str], zero_ok: list[bool]) -> str:
+    """The text after the groups before `index` are written and no `::` has been seen."""
+    if index == GROUPS:
+        return ""
+
+    forms = [patterns[index] + _after_group(index + 1, patterns, zero_ok)]
+    if zero_ok[index]:
+        forms += _after_first_colon(index, patterns, zero_ok)
+    return ":" + _alternation(forms)
+
+
+def _after_first_colon(index: int, patterns: list[str], zero_ok: list[bool]) -> list[str]:
+    """The alternatives for the text after the first colon of a `::` standing for groups from
+    `index` (which can be zero): the second colon and the groups written after it.
+
+    The `::` stands for groups `index` up to some end before the first group that cannot be
+    zero; the text goes on with the groups from that end to the last one.
+    """
+    stop = next((i for i in range(index, GROUPS) if not zero_ok[i]), GROUPS)
+    if stop < GROUPS:
+        after = _run_lengths(patterns[stop + 1 :])
+        rest = [_colons(pattern, count, count) for pattern, count in after]
+        return [_colon_tails(patterns[index + 1 : stop + 1]) + "".join(rest)]
+
+    tails = _colon_tails(patterns[index + 1 :])
+    return [":", tails] if tails else [":"]
+
+
+def _colon_tails(patterns: list[str]) -> str:
+    """Any non-empty tail of the group list, each group after a colon (empty for no groups)."""
+    runs = _run_lengths(patterns)
+    if not runs:
+        return ""
+
+    earlier = ""
+    for pattern, count in runs[:-1]:
+        if not earlier:
+            earlier = _colons(pattern, 0, count)
+        elif count == 1:
+            earlier = f"(?:{earlier}:{pattern})?"
+        else:
+            full = _colons(pattern, count, count)
+            earlier = f"(?:{earlier}{full}|{_colons(pattern, 0, count - 1)})"
+
+    pattern, count = runs[-1]
+    if not earlier:
+        return _colons(pattern, 1, count)
+    if count == 1:
+        return f"{earlier}:{pattern}"
+    return f"(?:{earlier}{_colons(pattern, count, count)}|{_colons(pattern, 1, count - 1)})"
+
+
+def _colons(pattern: str, low: int, high: int) -> str:
+    """From `low` to `high` groups of `pattern`, each after a colon."""
+    if high == 0:
+        return ""
+    if low == high == 1:
+        return ":" + pattern
+    if low == high:
+        count = f"{{{high}}}"
+    else:
+        count = "?" if (low, high) == (0, 1) else f"{{{low},{high}}}"
+    return f"(?::{pattern}){count}"
+
+
+def _run_lengths(patterns: list[str]) -> list[tuple[str, int]]:
+    """Consecutive equal patterns as (pattern, how many)."""
+    runs: list[tuple[str, int]] = []
+    for pattern in patterns:
+        if runs and runs[-1][0] == pattern:
+            runs[-1] = (pattern, runs[-1][1] + 1)
+        else:
+            runs.append((pattern, 1))
+    return runs
 
 
 def _ipv6_groups(network: IPv6Network) -> list[_Group]:
@@ -154,27 +225,3 @@ def _ipv6_groups(network: IPv6Network) -> list[_Group]:
     last = int(network.broadcast_address)
     shifts = [GROUP_BITS * (GROUPS - 1 - index) for index in range(GROUPS)]
     return [_Group((first >> shift) & 0xFFFF, (last >> shift) & 0xFFFF) for shift in shifts]
-
-
-
-def _any_groups(count: int) -> str:
-    """Exactly `count` groups of any value, colon-separated (empty for none)."""
-    if count <= 2:
-        return ":".join([ANY_GROUP] * count)
-    return f"{ANY_GROUP}(?::{ANY_GROUP}){{{count - 1}}}"
-
-
-def _up_to_any_groups(count: int) -> str:
-    """Zero to `count` groups of any value, colon-separated."""
-    if count == 0:
-        return ""
-    if count == 1:
-        return f"(?:{ANY_GROUP})?"
-    if count == 2:
-        return f"(?:{ANY_GROUP}(?::{ANY_GROUP})?)?"
-    return f"(?:{ANY_GROUP}(?::{ANY_GROUP}){{0,{count - 1}}})?"
-
-
-def _join(parts: list[str]) -> str:
-    """Group patterns joined by colons, empty parts left out."""
-    return ":".join(part for part in parts if part)

@@ -89,14 +89,19 @@ class ConditionRenderer:
 
     def _field_condition(self, sigma_field: str, values: list[SigmaType]) -> Expression:
         """Sigma field `sigma_field` matches any of `values`."""
-        values = [item for value in values for item in _expanded(value)]
+        if any(isinstance(value, SigmaExpansion) for value in values):
+            values = [item for value in values for item in _expanded(value)]
         alias = self.fields.alias(sigma_field)
 
         alternatives: list[Expression] = []
         texts: list[tuple[SigmaString, bool]] = []
         others: list[SigmaType] = []
         for value in values:
-            if _needs_no_guard(value):
+            # Plain strings, by far the most common values, skip the isinstance checks below.
+            kind = type(value)
+            if kind is SigmaString or kind is SigmaCasedString:
+                texts.append((value, kind is SigmaCasedString))
+            elif _needs_no_guard(value):
                 alternatives.append(self._unguarded(alias, value))
             elif (text := _as_text(value)) is not None:
                 texts.append(text)

@@ -57,11 +57,17 @@ def disjunction(parts: list[Expression]) -> Expression:
 
 def _junction(operator: str, parts: list[Expression]) -> Expression:
     """A junction of the parts, flattened, or the only part itself."""
+    if len(parts) == 1:
+        # A junction's parts are already flat and distinct, so one part stands for itself.
+        return parts[0]
+
     kept: dict[Expression, None] = {}
     for part in parts:
-        same = isinstance(part, Junction) and part.operator == operator
-        members = part.parts if isinstance(part, Junction) and same else (part,)
-        kept.update(dict.fromkeys(members))
+        if type(part) is Junction and part.operator == operator:
+            for member in part.parts:
+                kept[member] = None
+        else:
+            kept[part] = None
     flat = tuple(kept)
     if not flat:
         raise ValueError(f"an '{operator}' needs at least one part")

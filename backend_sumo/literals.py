@@ -27,6 +27,15 @@ REGEX_METACHARACTERS = frozenset("\\.+*?()[]{}^$")
 STRING_SAFE = frozenset(chr(code) for code in range(0x20, 0x7F)) - {'"', "\\"}
 
 
+def string_safe(text: str) -> bool:
+    """Whether every character of `text` is in STRING_SAFE.
+
+    For ASCII text `isprintable` holds exactly for 0x20 to 0x7E, so this is `set(text) <=
+    STRING_SAFE` without building a set.
+    """
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+
+
 def hex_escape(char: str) -> str:
     """The RE2 escape `\\x{..}` of one character."""
     return "\\x{%02x}" % ord(char)
@@ -104,18 +113,20 @@ def caseless_char(char: str) -> str:
 
 def quoted(text: str) -> str:
     """A double-quoted Sumo string; only for text made of STRING_SAFE characters."""
-    if not set(text) <= STRING_SAFE:
+    if not string_safe(text):
         raise ValueError(f"text needs a regex literal, not a quoted string: {text!r}")
     return f'"{text}"'
 
 
 def plain_text(value: SigmaString) -> str | None:
     """The value as one string when it has no wildcard and fits in a quoted string, else None."""
-    _reject_placeholders(value)
-    if value.contains_special():
-        return None
-    text = "".join(str(part) for part in value.s)
-    return text if set(text) <= STRING_SAFE else None
+    parts = value.s
+    for part in parts:
+        if not isinstance(part, str):
+            _reject_placeholders(value)
+            return None
+    text = "".join(parts)
+    return text if string_safe(text) else None
 
 
 def value_regex(value: SigmaString, cased: bool) -> str:
@@ -142,12 +153,8 @@ def values_regex(values: Sequence[SigmaString], cased: bool) -> str:
 
     bodies = list(dict.fromkeys(tuple(_regex_tokens(value, cased)) for value in values))
     shortest = min(len(body) for body in bodies)
-    lead = 0
-    while lead < shortest and len({body[lead] for body in bodies}) == 1:
-        lead += 1
-    trail = 0
-    while trail < shortest - lead and len({body[-1 - trail] for body in bodies}) == 1:
-        trail += 1
+    lead = _common_length(bodies)
+    trail = min(_common_length([body[::-1] for body in bodies]), shortest - lead)
 
     first = bodies[0]
     middles = "|".join("".join(body[lead:len(body) - trail]) for body in bodies)
@@ -158,6 +165,18 @@ def values_regex(values: Sequence[SigmaString], cased: bool) -> str:
     )
 
 
+def _common_length(bodies: Sequence[tuple[str, ...]]) -> int:
+    """How many leading tokens all bodies share.
+
+    Every body lies between the least and the greatest in order, so what those two share, all do.
+    """
+    least, greatest = min(bodies), max(bodies)
+    for index, token in enumerate(least):
+        if index == len(greatest) or token != greatest[index]:
+            return index
+    return len(least)
+
+
 def _flags(cased: bool, special: bool) -> str:
     """The RE2 flag group for a value regex: `i` unless cased, `s` when it has wildcards."""
     flags = ("" if cased else "i") + ("s" if special else "")
@@ -166,19 +185,21 @@ def _flags(cased: bool, special: bool) -> str:
 
 def _regex_tokens(value: SigmaString, cased: bool) -> list[str]:
     """The value's regex body as one piece per Sigma character or wildcard."""
-    _reject_placeholders(value)
-    tokens = []
+    tokens: list[str] = []
     write = regex_char if cased else caseless_char
     ascii_chars = ASCII_REGEX_CHARS
     for part in value.s:
-        if part == SpecialChars.WILDCARD_MULTI:
+        if isinstance(part, str):
+            if part.isascii():
+                tokens.extend(map(ascii_chars.__getitem__, part))
+            else:
+                tokens.extend([write(char) for char in part])
+        elif part is SpecialChars.WILDCARD_MULTI:
             tokens.append(".*")
-        elif part == SpecialChars.WILDCARD_SINGLE:
+        elif part is SpecialChars.WILDCARD_SINGLE:
             tokens.append(".")
-        elif part.isascii():
-            tokens.extend(map(ascii_chars.__getitem__, part))
         else:
-            tokens.extend([write(char) for char in part])
+            _reject_placeholders(value)
     return tokens
 
 

@@ -13,8 +13,8 @@ from sigma.exceptions import (
 from sigma.processing.pipeline import ProcessingItem, ProcessingPipeline
 from sigma.processing.transformations import ValueListPlaceholderTransformation
 from sigma.processing.transformations.base import PreprocessingTransformation
-from sigma.rule import SigmaRule
-from sigma.types import Placeholder, SigmaString
+from sigma.rule import SigmaDetection, SigmaRule
+from sigma.types import Placeholder, SigmaRegularExpression, SigmaString
 
 QUANTIFIER = re.compile(r"\b(1|any|all)\s+of\s+([^\s()]+)")
 
@@ -49,6 +49,11 @@ class PlaceholdersFromVars(ValueListPlaceholderTransformation):
     unsupported until the user defines it; any other query would search for something else.
     """
 
+    def apply_detection(self, detection: SigmaDetection) -> None:
+        """Replace the placeholders of a detection; one without any is left alone, unvisited."""
+        if _holds_placeholder(detection):
+            super().apply_detection(detection)
+
     def placeholder_replacements(self, p: Placeholder) -> Iterable[SigmaString]:
         """The values of the variable named like the placeholder."""
         if self._pipeline is None or p.name not in self._pipeline.vars:
@@ -56,6 +61,21 @@ class PlaceholdersFromVars(ValueListPlaceholderTransformation):
                 f"placeholder %{p.name}% has no value: define it in the vars of a pipeline"
             )
         return super().placeholder_replacements(p)
+
+
+def _holds_placeholder(detection: SigmaDetection) -> bool:
+    """Whether any value of the detection, nested detections included, has a placeholder."""
+    for item in detection.detection_items:
+        if isinstance(item, SigmaDetection):
+            if _holds_placeholder(item):
+                return True
+            continue
+        for value in item.value:
+            if isinstance(value, (SigmaString, SigmaRegularExpression)) and (
+                value.contains_placeholder()
+            ):
+                return True
+    return False
 
 
 def finishing_pipeline() -> ProcessingPipeline:

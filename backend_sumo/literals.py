@@ -153,8 +153,8 @@ def values_regex(values: Sequence[SigmaString], cased: bool) -> str:
 
     bodies = list(dict.fromkeys(tuple(_regex_tokens(value, cased)) for value in values))
     shortest = min(len(body) for body in bodies)
-    lead = _common_length(bodies)
-    trail = min(_common_length([body[::-1] for body in bodies]), shortest - lead)
+    lead = _common_lead(bodies)
+    trail = _common_trail(bodies, shortest - lead)
 
     first = bodies[0]
     middles = "|".join("".join(body[lead:len(body) - trail]) for body in bodies)
@@ -165,7 +165,7 @@ def values_regex(values: Sequence[SigmaString], cased: bool) -> str:
     )
 
 
-def _common_length(bodies: Sequence[tuple[str, ...]]) -> int:
+def _common_lead(bodies: Sequence[tuple[str, ...]]) -> int:
     """How many leading tokens all bodies share.
 
     Every body lies between the least and the greatest in order, so what those two share, all do.
@@ -175,6 +175,24 @@ def _common_length(bodies: Sequence[tuple[str, ...]]) -> int:
         if index == len(greatest) or token != greatest[index]:
             return index
     return len(least)
+
+
+def _common_trail(bodies: Sequence[tuple[str, ...]], limit: int) -> int:
+    """How many trailing tokens all bodies share, at most `limit`.
+
+    Each body is compared from its end with the first one, only as far as the tokens shared so
+    far reach, so long lists that share no ending cost one comparison a body.
+    """
+    first = bodies[0]
+    trail = limit
+    for body in bodies:
+        shared = 0
+        while shared < trail and body[-1 - shared] == first[-1 - shared]:
+            shared += 1
+        trail = shared
+        if not trail:
+            break
+    return trail
 
 
 def _flags(cased: bool, special: bool) -> str:

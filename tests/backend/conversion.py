@@ -1,6 +1,7 @@
 """Converting inline Sigma rules with the Sumo backend, as sigma-cli would."""
 import textwrap
 
+import yaml
 from sigma.backends.sumo import SumoLogicBackend
 from sigma.collection import SigmaCollection
 from sigma.pipelines.sumo import pipelines as sumo_pipelines
@@ -26,6 +27,19 @@ def convert(
 
 
 WINDOWS_PROCESS = "{product: windows, category: process_creation}"
+
+
+def rule_with(detection: dict) -> str:
+    """A rule whose detection is given as data, so that any text survives the YAML round."""
+    return yaml.safe_dump(
+        {
+            "title": "Any text",
+            "id": "00000000-0000-4000-8000-000000000002",
+            "logsource": {"product": "windows", "category": "process_creation"},
+            "detection": {**detection, "condition": "sel"},
+        },
+        allow_unicode=False,
+    )
 
 
 def detection_rule(detection: str, logsource: str = WINDOWS_PROCESS) -> str:

@@ -1,24 +1,10 @@
 """Semantics 11: no value can end its string or regex literal, whatever characters it holds."""
 import re
 
-import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from .conversion import convert, matches
-
-
-def rule_with(detection: dict) -> str:
-    """A rule whose detection is given as data, so that any text survives the YAML round."""
-    return yaml.safe_dump(
-        {
-            "title": "Any text",
-            "id": "00000000-0000-4000-8000-000000000002",
-            "logsource": {"product": "windows", "category": "process_creation"},
-            "detection": {**detection, "condition": "sel"},
-        },
-        allow_unicode=False,
-    )
+from .conversion import convert, matches, rule_with
 
 
 def sigma_literal(text: str) -> str:

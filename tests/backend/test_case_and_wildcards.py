@@ -1,5 +1,10 @@
 """Semantics 1 and 2: case, Unicode letters, `|cased`, `?` and `*`, escapes and backslashes."""
-from .conversion import convert, detection_rule, matches
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from .conversion import convert, detection_rule, matches, rule_with
 
 
 def test_plain_value_is_compared_ignoring_case():
@@ -249,3 +254,24 @@ def test_exact_values_stay_an_in_list_beside_the_regex_of_the_others():
     assert matches(query, {"LogonType": "10", "TargetUserName": "Admx"})
     assert not matches(query, {"LogonType": "10", "TargetUserName": "admin"})
     assert not matches(query, {"LogonType": "2", "TargetUserName": "Admin"})
+
+
+def sigma_value_regex(value: str) -> "re.Pattern[str]":
+    """What a Sigma value means, as a Python regex: `*` any run, `?` one character, no case."""
+    body = "".join(
+        ".*" if char == "*" else "." if char == "?" else re.escape(char) for char in value
+    )
+    return re.compile(body, re.IGNORECASE | re.DOTALL)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(st.text("abAé.*?", min_size=1, max_size=5), min_size=2, max_size=5),
+    st.lists(st.text("abAÉé.", max_size=6), min_size=1, max_size=4),
+)
+def test_a_list_of_values_matches_what_any_one_value_matches(values, subjects):
+    query = convert(rule_with({"sel": {"Field": values}}))
+
+    for subject in subjects:
+        expected = any(sigma_value_regex(value).fullmatch(subject) for value in values)
+        assert matches(query, {"Field": subject}) == expected, (values, subject, query)

@@ -5,6 +5,7 @@ that use keywords, regexes, CIDR ranges, field references, wildcards, null value
 `base64offset` and `windash`, and a few rules from the rest of the corpus, at their SigmaHQ
 paths.
 """
+import re
 import tarfile
 from pathlib import Path
 
@@ -189,10 +190,13 @@ def test_every_other_sample_rule_converts_with_the_generic_pipeline_or_fails_acc
 def test_the_benchmark_on_the_sample_prints_times_ratio_and_coverage_table(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = main(["--corpus", str(SAMPLE)])
+    code = main(["--corpus", str(SAMPLE), "--repeat", "2"])
 
     out = capsys.readouterr().out
     assert code == 0
-    assert "ratio sumo/splunk on rules/windows/: " in out
+    assert re.search(r"^round 1: splunk \d+\.\d\d s, sumo \d+\.\d\d s, ratio \d+\.\d\d$", out, re.M)
+    assert re.search(r"^round 2: splunk ", out, re.M)
+    assert "ratio sumo/splunk on rules/windows/ (fastest of each): " in out
+    assert re.search(r"fastest of 2 rounds each; single rounds \d+\.\d\d to \d+\.\d\d", out)
     assert "| `rules/windows/` | sumo (sysmon + sumo_sysmon + sumo_windows) | 32 |" in out
     assert "| rest of the corpus | sumo (sumo_json) | 5 |" in out

@@ -9,7 +9,7 @@ import logging
 import re
 import tarfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,6 +159,41 @@ def convert_files(
     seconds = time.perf_counter() - started
     logger.info("%s: %d files in %.2f s", target.label(), len(files), seconds)
     return Run(target, seconds, outcomes)
+
+
+def convert_in_turns(
+    files: Sequence[RuleFile], targets: tuple[Target, Target], plugins: InstalledSigmaPlugins,
+    chunk: int = 25, first: int = 0,
+) -> tuple[Run, Run]:
+    """Convert the files with both targets, `chunk` files at a time, taking turns going first.
+
+    Each target has one backend for all files, as in a run of its own, and is timed only while
+    it converts, so the two times add up what a run of each would take; but a slow spell of a
+    shared machine falls on both. `first` is the target that starts the first chunk.
+    """
+    backends = []
+    seconds = [0.0, 0.0]
+    for index, target in enumerate(targets):
+        started = time.perf_counter()
+        backends.append(make_backend(target, plugins))
+        seconds[index] += time.perf_counter() - started
+    outcomes: tuple[list[Outcome], list[Outcome]] = ([], [])
+
+    for number, start in enumerate(range(0, len(files), chunk)):
+        part = files[start:start + chunk]
+        leader = (first + number) % 2
+        for index in (leader, 1 - leader):
+            started = time.perf_counter()
+            converted = [convert_file(rule_file, backends[index]) for rule_file in part]
+            seconds[index] += time.perf_counter() - started
+            outcomes[index].extend(converted)
+
+    for target, spent in zip(targets, seconds):
+        logger.info("%s: %d files in %.2f s", target.label(), len(files), spent)
+    return (
+        Run(targets[0], seconds[0], tuple(outcomes[0])),
+        Run(targets[1], seconds[1], tuple(outcomes[1])),
+    )
 
 
 def parse_seconds(files: Iterable[RuleFile]) -> float:

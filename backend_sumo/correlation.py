@@ -41,12 +41,16 @@ from sigma.correlations import (
     SigmaExtendedCorrelationCondition,
     SigmaRuleReference,
 )
-from sigma.exceptions import (
-    SigmaBackendError,
-    SigmaCorrelationRuleError,
-    SigmaFeatureNotSupportedByBackendError,
-)
+from sigma.exceptions import SigmaBackendError, SigmaCorrelationRuleError
 
+from .correlation_bases import (
+    Base,
+    base_rules,
+    label,
+    reference_names,
+    rule_references,
+    unsupported,
+)
 from .search import FieldExtraction, SumoSearch
 
 logger = logging.getLogger(__name__)
@@ -128,41 +132,6 @@ class _Field:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Base:
-    """One referenced rule: how the correlation names it, its search, its column names."""
-
-    reference: SigmaRuleReference
-    search: SumoSearch
-    stem: str
-
-    @property
-    def tag(self) -> str:
-        return f"match_{self.stem}"
-
-    @property
-    def seen(self) -> str:
-        return f"seen_{self.stem}"
-
-    @property
-    def first(self) -> str:
-        return f"first_{self.stem}_ms"
-
-    @property
-    def last(self) -> str:
-        return f"last_{self.stem}_ms"
-
-    def columns(self) -> tuple[str, ...]:
-        return (
-            self.tag,
-            self.seen,
-            self.first,
-            self.last,
-            f"t_first_{self.stem}",
-            f"t_last_{self.stem}",
-        )
-
-
 def render_correlation(
     rule: SigmaCorrelationRule, searches: Sequence[tuple[str, SumoSearch]]
 ) -> str:
@@ -173,9 +142,9 @@ def render_correlation(
     `correlation_fields` lists for it. `generate` does not change this query: whether the
     base rules are also output on their own is decided where the rules are converted.
     """
-    logger.debug("rendering %s", _label(rule))
-    references = _references(rule)
-    bases = _bases(rule, references, searches)
+    logger.debug("rendering %s", label(rule))
+    references = rule_references(rule)
+    bases = base_rules(rule, references, searches)
     group_by = {name.lower(): name for name in rule.group_by or []}.values()
     groups = [_field(rule, name, references) for name in group_by]
     value = _value_field(rule, references)
@@ -202,7 +171,7 @@ def correlation_fields(rule: SigmaCorrelationRule) -> dict[str, tuple[str, ...]]
     These are the group-by fields and the condition's value field, with aliases resolved to
     each rule's own field. Sumo metadata fields (names starting with `_`) need no extraction.
     """
-    references = _references(rule)
+    references = rule_references(rule)
     fields = [_field(rule, name, references) for name in rule.group_by or []]
     value = _value_field(rule, references)
     if value:
@@ -226,84 +195,9 @@ def field_name(name: str, rule: SigmaCorrelationRule) -> str:
     if PLAIN_FIELD.fullmatch(name) and name.lower() not in QUERY_WORDS:
         return name
     if UNSAFE_IN_QUOTED_FIELD.search(name):
-        raise _unsupported(rule, f"the field name {name!r} (backslash or control character)")
+        raise unsupported(rule, f"the field name {name!r} (backslash or control character)")
     escaped = name.replace('"', '\\"')
     return f'%"{escaped}"'
-
-
-def _label(rule: SigmaCorrelationRule) -> str:
-    """The correlation rule as error messages name it."""
-    return f"correlation rule '{rule.title}' ({rule.id or 'no id'})"
-
-
-def _unsupported(
-    rule: SigmaCorrelationRule, feature: str
-) -> SigmaFeatureNotSupportedByBackendError:
-    return SigmaFeatureNotSupportedByBackendError(
-        f"Sumo Logic search cannot express {feature} in {_label(rule)}", source=rule.source
-    )
-
-
-def _references(rule: SigmaCorrelationRule) -> list[SigmaRuleReference]:
-    """The rules the correlation references, in the order it lists them, each once."""
-    if rule.referenced_rules:
-        listed = list(rule.referenced_rules)
-    elif rule.rules is not None:
-        listed = list(rule.rules)
-    elif isinstance(rule.condition, SigmaExtendedCorrelationCondition):
-        listed = [SigmaRuleReference(r) for r in rule.condition.get_referenced_rules()]
-    else:
-        listed = []
-
-    unique: list[SigmaRuleReference] = []
-    for reference in listed:
-        if reference.reference not in {u.reference for u in unique}:
-            unique.append(reference)
-    for reference in unique:
-        if isinstance(getattr(reference, "rule", None), SigmaCorrelationRule):
-            raise _unsupported(rule, f"a correlation of the correlation '{reference.reference}'")
-    return unique
-
-
-def _reference_names(reference: SigmaRuleReference) -> set[str]:
-    """Every way a correlation may name this rule: as written, its name and its id."""
-    names = {reference.reference}
-    resolved = getattr(reference, "rule", None)
-    if resolved is not None:
-        names.update(str(n) for n in (resolved.name, resolved.id) if n is not None)
-    return names
-
-
-def _bases(
-    rule: SigmaCorrelationRule,
-    references: list[SigmaRuleReference],
-    searches: Sequence[tuple[str, SumoSearch]],
-) -> list[_Base]:
-    """Pair each reference with its search and give it column names of its own."""
-    by_reference = dict(searches)
-    unknown = set(by_reference) - {r.reference for r in references}
-    if unknown:
-        raise SigmaBackendError(
-            f"searches given for rules {sorted(unknown)} that {_label(rule)} does not reference",
-            source=rule.source,
-        )
-
-    bases: list[_Base] = []
-    stems: set[str] = set()
-    for reference in references:
-        if reference.reference not in by_reference:
-            raise SigmaBackendError(
-                f"no search given for rule '{reference.reference}' referenced by {_label(rule)}",
-                source=rule.source,
-            )
-        stem = re.sub(r"[^0-9a-z]+", "_", reference.reference.lower()).strip("_") or "rule"
-        unique, n = stem, 1
-        while unique in stems:
-            n += 1
-            unique = f"{stem}_{n}"
-        stems.add(unique)
-        bases.append(_Base(reference, by_reference[reference.reference], unique))
-    return bases
 
 
 def _field(
@@ -314,21 +208,21 @@ def _field(
     if alias is None:
         return _Field(name, tuple(name for _ in references))
 
-    known = set().union(*(_reference_names(r) for r in references))
+    known = set().union(*(reference_names(r) for r in references))
     strays = sorted(r.reference for r in alias.mapping if r.reference not in known)
     if strays:
         raise SigmaCorrelationRuleError(
-            f"alias '{name}' of {_label(rule)} maps rules {strays} it does not reference",
+            f"alias '{name}' of {label(rule)} maps rules {strays} it does not reference",
             source=rule.source,
         )
 
     sources = []
     for reference in references:
-        names = _reference_names(reference)
+        names = reference_names(reference)
         mapped = [f for r, f in alias.mapping.items() if r.reference in names]
         if not mapped:
             raise SigmaCorrelationRuleError(
-                f"alias '{name}' of {_label(rule)} names no field for rule "
+                f"alias '{name}' of {label(rule)} names no field for rule "
                 f"'{reference.reference}'",
                 source=rule.source,
             )
@@ -347,13 +241,13 @@ def _value_field(
     fieldref = condition.fieldref
     if isinstance(fieldref, list):
         if len(fieldref) != 1:
-            raise _unsupported(rule, f"a {rule.type.name.lower()} over several fields {fieldref}")
+            raise unsupported(rule, f"a {rule.type.name.lower()} over several fields {fieldref}")
         fieldref = fieldref[0]
     assert fieldref is not None
     return _field(rule, fieldref, references)
 
 
-def _check_names(rule: SigmaCorrelationRule, bases: list[_Base], fields: list[_Field]) -> None:
+def _check_names(rule: SigmaCorrelationRule, bases: list[Base], fields: list[_Field]) -> None:
     """Refuse rule fields that share a name with a column the query computes.
 
     Sumo field names are compared without regard to case, so the check is too.
@@ -365,7 +259,7 @@ def _check_names(rule: SigmaCorrelationRule, bases: list[_Base], fields: list[_F
     extracted = {e.name for b in bases for e in b.search.extractions}
     for name in sorted(named | extracted):
         if name.lower() in computed:
-            raise _unsupported(rule, f"the field '{name}', named like a column the query computes")
+            raise unsupported(rule, f"the field '{name}', named like a column the query computes")
 
 
 def _same_field(extracted: str, wanted: str, rule: SigmaCorrelationRule) -> bool:
@@ -375,7 +269,7 @@ def _same_field(extracted: str, wanted: str, rule: SigmaCorrelationRule) -> bool
 
 
 def _check_extracted(
-    rule: SigmaCorrelationRule, bases: list[_Base], fields: list[_Field]
+    rule: SigmaCorrelationRule, bases: list[Base], fields: list[_Field]
 ) -> None:
     """Each base rule's search must extract the fields the correlation reads from it."""
     for index, base in enumerate(bases):
@@ -385,12 +279,12 @@ def _check_extracted(
             if not any(_same_field(e.name, source, rule) for e in base.search.extractions):
                 raise SigmaBackendError(
                     f"the search of rule '{base.reference.reference}' does not extract the "
-                    f"field '{source}' that {_label(rule)} groups or aggregates by",
+                    f"field '{source}' that {label(rule)} groups or aggregates by",
                     source=rule.source,
                 )
 
 
-def _event_stages(rule: SigmaCorrelationRule, bases: list[_Base], tagged: bool) -> list[str]:
+def _event_stages(rule: SigmaCorrelationRule, bases: list[Base], tagged: bool) -> list[str]:
     """Scope, extraction and the filter to events any base rule matched, tagged per rule.
 
     A tag is `if(<condition>, 1, 0)` over the base rule's `where` condition: Sumo's `if`
@@ -415,11 +309,11 @@ def _event_stages(rule: SigmaCorrelationRule, bases: list[_Base], tagged: bool) 
     return lines
 
 
-def _common_scope(rule: SigmaCorrelationRule, bases: list[_Base]) -> str:
+def _common_scope(rule: SigmaCorrelationRule, bases: list[Base]) -> str:
     """The one scope of all base rules; after the first pipe no event says which it matched."""
     scopes = list(dict.fromkeys(base.search.scope for base in bases))
     if len(scopes) > 1:
-        raise _unsupported(
+        raise unsupported(
             rule,
             f"base rules with different scopes {scopes} (set one sumo_scope for all of them)",
         )
@@ -427,7 +321,7 @@ def _common_scope(rule: SigmaCorrelationRule, bases: list[_Base]) -> str:
 
 
 def _merged_extractions(
-    rule: SigmaCorrelationRule, bases: list[_Base]
+    rule: SigmaCorrelationRule, bases: list[Base]
 ) -> tuple[FieldExtraction, ...]:
     """Every field any base rule extracts, once; one name must mean one JSON path."""
     merged: dict[str, FieldExtraction] = {}
@@ -435,7 +329,7 @@ def _merged_extractions(
         for extraction in base.search.extractions:
             known = merged.setdefault(extraction.name.lower(), extraction)
             if known.path != extraction.path:
-                raise _unsupported(
+                raise unsupported(
                     rule,
                     f"the field '{extraction.name}' read from JSON path '{known.path}' by one "
                     f"base rule and '{extraction.path}' by another",
@@ -444,7 +338,7 @@ def _merged_extractions(
 
 
 def _alias_stages(
-    rule: SigmaCorrelationRule, bases: list[_Base], fields: list[_Field]
+    rule: SigmaCorrelationRule, bases: list[Base], fields: list[_Field]
 ) -> list[str]:
     """One column per alias, read from the field of the first base rule the event matched."""
     lines: list[str] = []
@@ -508,7 +402,7 @@ def _window_stages(rule: SigmaCorrelationRule) -> list[str]:
     ]
 
 
-def _pre_aggregate_stages(rule: SigmaCorrelationRule, bases: list[_Base]) -> list[str]:
+def _pre_aggregate_stages(rule: SigmaCorrelationRule, bases: list[Base]) -> list[str]:
     """For ordered correlations: each event's time if it matched a rule, else out of reach.
 
     An event that did not match is moved one span later (for the first occurrence) or earlier
@@ -529,7 +423,7 @@ def _pre_aggregate_stages(rule: SigmaCorrelationRule, bases: list[_Base]) -> lis
 
 
 def _aggregate_stage(
-    rule: SigmaCorrelationRule, bases: list[_Base], groups: list[_Field], value: _Field | None
+    rule: SigmaCorrelationRule, bases: list[Base], groups: list[_Field], value: _Field | None
 ) -> str:
     """Count, first and last time, and the type's own aggregate, per window and group."""
     aggregates = [
@@ -565,26 +459,26 @@ def _percentile(rule: SigmaCorrelationRule) -> int:
     assert isinstance(condition, SigmaCorrelationCondition)
     if condition.percentile is None or not 0 < condition.percentile <= 100:
         raise SigmaCorrelationRuleError(
-            f"{_label(rule)} needs a condition percentile from 1 to 100, "
+            f"{label(rule)} needs a condition percentile from 1 to 100, "
             f"not {condition.percentile}",
             source=rule.source,
         )
     return condition.percentile
 
 
-def _post_aggregate_stages(rule: SigmaCorrelationRule, bases: list[_Base]) -> list[str]:
+def _post_aggregate_stages(rule: SigmaCorrelationRule, bases: list[Base]) -> list[str]:
     """For temporal correlations: how many of the base rules each window saw."""
     if rule.type not in TEMPORAL_TYPES:
         return []
     return ["| " + " + ".join(base.seen for base in bases) + " as rules_matched"]
 
 
-def _condition(rule: SigmaCorrelationRule, bases: list[_Base]) -> str:
+def _condition(rule: SigmaCorrelationRule, bases: list[Base]) -> str:
     """The correlation condition over the aggregate's columns."""
     condition = rule.condition
     if isinstance(condition, SigmaExtendedCorrelationCondition):
         if rule.type == SigmaCorrelationType.TEMPORAL_ORDERED:
-            raise _unsupported(rule, "an order over an and/or/not condition")
+            raise unsupported(rule, "an order over an and/or/not condition")
         return _extended(condition.parsed, bases)
 
     assert isinstance(condition, SigmaCorrelationCondition)
@@ -595,7 +489,7 @@ def _condition(rule: SigmaCorrelationRule, bases: list[_Base]) -> str:
     if rule.type == SigmaCorrelationType.TEMPORAL_ORDERED:
         met = [n for n in range(len(bases) + 1) if _holds(condition, n)]
         if met != [len(bases)]:
-            raise _unsupported(
+            raise unsupported(
                 rule, f"an ordered correlation whose condition '{comparison}' does not ask for "
                 f"all {len(bases)} rules",
             )
@@ -608,7 +502,7 @@ def _holds(condition: SigmaCorrelationCondition, value: int) -> bool:
     return HOLDS[condition.op](value, condition.count)
 
 
-def _in_order(bases: list[_Base]) -> str:
+def _in_order(bases: list[Base]) -> str:
     """Some occurrence of each rule follows some occurrence of the previous one.
 
     Each alternative picks the first occurrence of the leading rules and the last occurrence of
@@ -628,7 +522,7 @@ def _in_order(bases: list[_Base]) -> str:
     return "(" + " or ".join(f"({a})" for a in alternatives) + ")"
 
 
-def _extended(node: CorrelationConditionItem | SigmaRuleReference, bases: list[_Base]) -> str:
+def _extended(node: CorrelationConditionItem | SigmaRuleReference, bases: list[Base]) -> str:
     """An and/or/not condition over which base rules a window saw."""
     if isinstance(node, SigmaRuleReference):
         base = next(b for b in bases if b.reference.reference == node.reference)
@@ -646,7 +540,7 @@ def _extended(node: CorrelationConditionItem | SigmaRuleReference, bases: list[_
 
 
 def _triage_stages(
-    rule: SigmaCorrelationRule, bases: list[_Base], groups: list[_Field]
+    rule: SigmaCorrelationRule, bases: list[Base], groups: list[_Field]
 ) -> list[str]:
     """Readable times, the average gap for event counts, newest first, the columns to show."""
     lines = [

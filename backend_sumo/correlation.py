@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import logging
 import operator
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sigma.correlations import (
     CorrelationConditionAND,
@@ -41,15 +39,23 @@ from sigma.correlations import (
     SigmaExtendedCorrelationCondition,
     SigmaRuleReference,
 )
-from sigma.exceptions import SigmaBackendError, SigmaCorrelationRuleError
+from sigma.exceptions import SigmaCorrelationRuleError
 
 from .correlation_bases import (
     Base,
     base_rules,
     label,
-    reference_names,
     rule_references,
     unsupported,
+)
+from .correlation_columns import (
+    CONDITION_COLUMNS,
+    Field,
+    check_extracted,
+    check_names,
+    field_name,
+    resolve_field,
+    value_field,
 )
 from .search import FieldExtraction, SumoSearch
 
@@ -90,47 +96,6 @@ NUMERIC_TYPES = (
     SigmaCorrelationType.VALUE_MEDIAN,
 )
 
-# The column that the correlation condition compares, per type without a rule tag.
-CONDITION_COLUMNS = {
-    SigmaCorrelationType.EVENT_COUNT: "event_count",
-    SigmaCorrelationType.VALUE_COUNT: "value_count",
-    SigmaCorrelationType.VALUE_SUM: "value_sum",
-    SigmaCorrelationType.VALUE_AVG: "value_avg",
-    SigmaCorrelationType.VALUE_PERCENTILE: "value_percentile",
-    SigmaCorrelationType.VALUE_MEDIAN: "value_median",
-}
-
-# Columns every correlation query computes; rule fields must not share these names.
-COMPUTED_COLUMNS = frozenset(
-    {
-        "event_count",
-        "first_seen_ms",
-        "last_seen_ms",
-        "first_seen",
-        "last_seen",
-        "window_phases",
-        "window_phase",
-        "window_start_ms",
-        "window_start",
-        "avg_gap_ms",
-        "value_number",
-        "rules_matched",
-        *CONDITION_COLUMNS.values(),
-    }
-)
-
-PLAIN_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-QUERY_WORDS = frozenset({"and", "or", "not", "as", "by", "in", "matches", "if", "nodrop"})
-UNSAFE_IN_QUOTED_FIELD = re.compile(r"[\\\x00-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class _Field:
-    """A column the query groups by or aggregates, and the field it reads in each base rule."""
-
-    name: str
-    sources: tuple[str, ...]
-
 
 def render_correlation(
     rule: SigmaCorrelationRule, searches: Sequence[tuple[str, SumoSearch]]
@@ -146,11 +111,11 @@ def render_correlation(
     references = rule_references(rule)
     bases = base_rules(rule, references, searches)
     group_by = {name.lower(): name for name in rule.group_by or []}.values()
-    groups = [_field(rule, name, references) for name in group_by]
-    value = _value_field(rule, references)
+    groups = [resolve_field(rule, name, references) for name in group_by]
+    value = value_field(rule, references)
     fields = groups + ([value] if value else [])
-    _check_names(rule, bases, fields)
-    _check_extracted(rule, bases, fields)
+    check_names(rule, bases, fields)
+    check_extracted(rule, bases, fields)
 
     tagged = len(bases) > 1 or rule.type in TEMPORAL_TYPES
     lines = _event_stages(rule, bases, tagged)
@@ -172,8 +137,8 @@ def correlation_fields(rule: SigmaCorrelationRule) -> dict[str, tuple[str, ...]]
     each rule's own field. Sumo metadata fields (names starting with `_`) need no extraction.
     """
     references = rule_references(rule)
-    fields = [_field(rule, name, references) for name in rule.group_by or []]
-    value = _value_field(rule, references)
+    fields = [resolve_field(rule, name, references) for name in rule.group_by or []]
+    value = value_field(rule, references)
     if value:
         fields.append(value)
 
@@ -182,106 +147,6 @@ def correlation_fields(rule: SigmaCorrelationRule) -> dict[str, tuple[str, ...]]
         names = [f.sources[index] for f in fields if not f.sources[index].startswith("_")]
         needed[reference.reference] = tuple(dict.fromkeys(names))
     return needed
-
-
-def field_name(name: str, rule: SigmaCorrelationRule) -> str:
-    """A field name as Sumo query text: bare if a plain identifier, else `%"name"`.
-
-    Sumo documents `%"..."` for names outside `a-zA-Z0-9_` (and names starting with a digit),
-    with `\\"` for a quote inside. It does not document how a backslash or a control character
-    inside `%"..."` reads, so such names are refused rather than guessed. Query words are
-    quoted as well, so that a field called `by` cannot read as part of the syntax.
-    """
-    if PLAIN_FIELD.fullmatch(name) and name.lower() not in QUERY_WORDS:
-        return name
-    if UNSAFE_IN_QUOTED_FIELD.search(name):
-        raise unsupported(rule, f"the field name {name!r} (backslash or control character)")
-    escaped = name.replace('"', '\\"')
-    return f'%"{escaped}"'
-
-
-def _field(
-    rule: SigmaCorrelationRule, name: str, references: list[SigmaRuleReference]
-) -> _Field:
-    """A group-by or value field; an alias reads, per rule, the field its mapping names."""
-    alias = rule.aliases.aliases.get(name)
-    if alias is None:
-        return _Field(name, tuple(name for _ in references))
-
-    known = set().union(*(reference_names(r) for r in references))
-    strays = sorted(r.reference for r in alias.mapping if r.reference not in known)
-    if strays:
-        raise SigmaCorrelationRuleError(
-            f"alias '{name}' of {label(rule)} maps rules {strays} it does not reference",
-            source=rule.source,
-        )
-
-    sources = []
-    for reference in references:
-        names = reference_names(reference)
-        mapped = [f for r, f in alias.mapping.items() if r.reference in names]
-        if not mapped:
-            raise SigmaCorrelationRuleError(
-                f"alias '{name}' of {label(rule)} names no field for rule "
-                f"'{reference.reference}'",
-                source=rule.source,
-            )
-        sources.append(mapped[0])
-    return _Field(name, tuple(sources))
-
-
-def _value_field(
-    rule: SigmaCorrelationRule, references: list[SigmaRuleReference]
-) -> _Field | None:
-    """The field whose values the condition counts, sums, averages or ranks, if any."""
-    if rule.type not in CONDITION_COLUMNS or rule.type == SigmaCorrelationType.EVENT_COUNT:
-        return None
-    condition = rule.condition
-    assert isinstance(condition, SigmaCorrelationCondition)
-    fieldref = condition.fieldref
-    if isinstance(fieldref, list):
-        if len(fieldref) != 1:
-            raise unsupported(rule, f"a {rule.type.name.lower()} over several fields {fieldref}")
-        fieldref = fieldref[0]
-    assert fieldref is not None
-    return _field(rule, fieldref, references)
-
-
-def _check_names(rule: SigmaCorrelationRule, bases: list[Base], fields: list[_Field]) -> None:
-    """Refuse rule fields that share a name with a column the query computes.
-
-    Sumo field names are compared without regard to case, so the check is too.
-    """
-    computed = set(COMPUTED_COLUMNS).union(*(b.columns() for b in bases))
-    named = {f.name for f in fields} | {s for f in fields for s in f.sources}
-    for name in named:
-        field_name(name, rule)
-    extracted = {e.name for b in bases for e in b.search.extractions}
-    for name in sorted(named | extracted):
-        if name.lower() in computed:
-            raise unsupported(rule, f"the field '{name}', named like a column the query computes")
-
-
-def _same_field(extracted: str, wanted: str, rule: SigmaCorrelationRule) -> bool:
-    """Whether an extraction's name is the field a correlation asks for (any case, any quoting)."""
-    candidates = {wanted.lower(), field_name(wanted, rule).lower()}
-    return extracted.lower() in candidates
-
-
-def _check_extracted(
-    rule: SigmaCorrelationRule, bases: list[Base], fields: list[_Field]
-) -> None:
-    """Each base rule's search must extract the fields the correlation reads from it."""
-    for index, base in enumerate(bases):
-        for source in (f.sources[index] for f in fields):
-            if source.startswith("_"):
-                continue
-            if not any(_same_field(e.name, source, rule) for e in base.search.extractions):
-                raise SigmaBackendError(
-                    f"the search of rule '{base.reference.reference}' does not extract the "
-                    f"field '{source}' that {label(rule)} groups or aggregates by",
-                    source=rule.source,
-                )
 
 
 def _event_stages(rule: SigmaCorrelationRule, bases: list[Base], tagged: bool) -> list[str]:
@@ -338,7 +203,7 @@ def _merged_extractions(
 
 
 def _alias_stages(
-    rule: SigmaCorrelationRule, bases: list[Base], fields: list[_Field]
+    rule: SigmaCorrelationRule, bases: list[Base], fields: list[Field]
 ) -> list[str]:
     """One column per alias, read from the field of the first base rule the event matched."""
     lines: list[str] = []
@@ -359,7 +224,7 @@ def _alias_stages(
     return lines
 
 
-def _value_stages(rule: SigmaCorrelationRule, value: _Field | None) -> list[str]:
+def _value_stages(rule: SigmaCorrelationRule, value: Field | None) -> list[str]:
     """Keep events that carry the value; for arithmetic, only values shaped like numbers."""
     if value is None:
         return []
@@ -423,7 +288,7 @@ def _pre_aggregate_stages(rule: SigmaCorrelationRule, bases: list[Base]) -> list
 
 
 def _aggregate_stage(
-    rule: SigmaCorrelationRule, bases: list[Base], groups: list[_Field], value: _Field | None
+    rule: SigmaCorrelationRule, bases: list[Base], groups: list[Field], value: Field | None
 ) -> str:
     """Count, first and last time, and the type's own aggregate, per window and group."""
     aggregates = [
@@ -540,7 +405,7 @@ def _extended(node: CorrelationConditionItem | SigmaRuleReference, bases: list[B
 
 
 def _triage_stages(
-    rule: SigmaCorrelationRule, bases: list[Base], groups: list[_Field]
+    rule: SigmaCorrelationRule, bases: list[Base], groups: list[Field]
 ) -> list[str]:
     """Readable times, the average gap for event counts, newest first, the columns to show."""
     lines = [

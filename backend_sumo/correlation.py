@@ -10,14 +10,6 @@ The query reads top to bottom the way an analyst writes one:
 4. the aggregate by window phase, window and group-by fields, then the correlation condition;
 5. triage columns: first seen, last seen, the group fields and the counts, newest first.
 
-Sigma's `timespan` is a sliding window. Sumo aggregates over fixed buckets, and no aggregate
-sees the events of a neighbouring bucket, so a sliding window cannot be rebuilt exactly. The
-loss is made smaller with several sets (phases) of fixed windows, each window one timespan
-long and each phase offset from the previous by timespan / phases: a burst that lasts at most
-timespan - timespan / phases lies wholly inside a window of some phase. Every window is a real
-interval of one timespan, so a `gt`/`gte` count never fires where the sliding window would not.
-The cost: each event is aggregated once per phase, and one burst can be listed once per phase.
-
 `render_correlation` builds the query; `correlation_fields` tells a caller which fields each
 base rule's search must extract for it.
 """
@@ -57,12 +49,10 @@ from .correlation_columns import (
     resolve_field,
     value_field,
 )
+from .correlation_windows import window_stages
 from .search import FieldExtraction, SumoSearch
 
 logger = logging.getLogger(__name__)
-
-# Sets of fixed windows, each offset from the previous one by timespan / WINDOW_PHASES (< 10).
-WINDOW_PHASES = 2
 
 # How first seen, last seen and window start are shown: ISO 8601 in UTC.
 TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
@@ -121,7 +111,7 @@ def render_correlation(
     lines = _event_stages(rule, bases, tagged)
     lines += _alias_stages(rule, bases, fields)
     lines += _value_stages(rule, value)
-    lines += _window_stages(rule)
+    lines += window_stages(rule)
     lines += _pre_aggregate_stages(rule, bases)
     lines.append(_aggregate_stage(rule, bases, groups, value))
     lines += _post_aggregate_stages(rule, bases)
@@ -234,36 +224,6 @@ def _value_stages(rule: SigmaCorrelationRule, value: Field | None) -> list[str]:
     return [
         f"| where !isNull({name}) and {name} matches {NUMBER_SHAPE}",
         f"| num({name}) as value_number",
-    ]
-
-
-def _duration(ms: int) -> str:
-    """A duration as a person reads it: 150000 is `2m30s`."""
-    parts = []
-    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)):
-        if ms >= size:
-            parts.append(f"{ms // size}{unit}")
-            ms %= size
-    if ms:
-        parts.append(f"{ms}ms")
-    return "".join(parts)
-
-
-def _window_stages(rule: SigmaCorrelationRule) -> list[str]:
-    """Copy each event once per phase and compute the start of its window in that phase."""
-    # Shortcoming: a burst longer than span - step can be split in every phase and missed.
-    span = rule.timespan.seconds * 1000
-    step = span // WINDOW_PHASES
-    caught = span - step
-    phases = ",".join(str(p) for p in range(WINDOW_PHASES))
-    return [
-        f"// windows: fixed {_duration(span)} windows starting every {_duration(step)}; a burst "
-        f"longer than {_duration(caught)} can be split and missed, and a burst can be listed "
-        f"once per phase",
-        f'| "{phases}" as window_phases',
-        f'| parse regex field=window_phases "(?<window_phase>[0-{WINDOW_PHASES - 1}])" multi',
-        f"| _messageTime - ((_messageTime - num(window_phase) * {step}) % {span}) "
-        f"as window_start_ms",
     ]
 
 

@@ -49,8 +49,9 @@ from .correlation_columns import (
     resolve_field,
     value_field,
 )
+from .correlation_events import alias_stages, event_stages
 from .correlation_windows import window_stages
-from .search import FieldExtraction, SumoSearch
+from .search import SumoSearch
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +109,8 @@ def render_correlation(
     check_extracted(rule, bases, fields)
 
     tagged = len(bases) > 1 or rule.type in TEMPORAL_TYPES
-    lines = _event_stages(rule, bases, tagged)
-    lines += _alias_stages(rule, bases, fields)
+    lines = event_stages(rule, bases, tagged)
+    lines += alias_stages(rule, bases, fields)
     lines += _value_stages(rule, value)
     lines += window_stages(rule)
     lines += _pre_aggregate_stages(rule, bases)
@@ -137,81 +138,6 @@ def correlation_fields(rule: SigmaCorrelationRule) -> dict[str, tuple[str, ...]]
         names = [f.sources[index] for f in fields if not f.sources[index].startswith("_")]
         needed[reference.reference] = tuple(dict.fromkeys(names))
     return needed
-
-
-def _event_stages(rule: SigmaCorrelationRule, bases: list[Base], tagged: bool) -> list[str]:
-    """Scope, extraction and the filter to events any base rule matched, tagged per rule.
-
-    A tag is `if(<condition>, 1, 0)` over the base rule's `where` condition: Sumo's `if`
-    takes the same boolean expressions as `where` (its documented examples use `matches`,
-    comparisons, `and`, `or` and `!`).
-    """
-    if len(bases) == 1:
-        lines = bases[0].search.render().split("\n")
-        if tagged:
-            lines.append(f"| 1 as {bases[0].tag}")
-        return lines
-
-    scope = _common_scope(rule, bases)
-    merged = SumoSearch(scope, _merged_extractions(rule, bases), None)
-    lines = merged.render().split("\n")
-    for base in bases:
-        condition = base.search.condition
-        tag = f"if({condition}, 1, 0)" if condition else "1"
-        lines.append(f"| {tag} as {base.tag}")
-    if all(base.search.condition for base in bases):
-        lines.append("| where " + " or ".join(f"{base.tag} = 1" for base in bases))
-    return lines
-
-
-def _common_scope(rule: SigmaCorrelationRule, bases: list[Base]) -> str:
-    """The one scope of all base rules; after the first pipe no event says which it matched."""
-    scopes = list(dict.fromkeys(base.search.scope for base in bases))
-    if len(scopes) > 1:
-        raise unsupported(
-            rule,
-            f"base rules with different scopes {scopes} (set one sumo_scope for all of them)",
-        )
-    return scopes[0]
-
-
-def _merged_extractions(
-    rule: SigmaCorrelationRule, bases: list[Base]
-) -> tuple[FieldExtraction, ...]:
-    """Every field any base rule extracts, once; one name must mean one JSON path."""
-    merged: dict[str, FieldExtraction] = {}
-    for base in bases:
-        for extraction in base.search.extractions:
-            known = merged.setdefault(extraction.name.lower(), extraction)
-            if known.path != extraction.path:
-                raise unsupported(
-                    rule,
-                    f"the field '{extraction.name}' read from JSON path '{known.path}' by one "
-                    f"base rule and '{extraction.path}' by another",
-                )
-    return tuple(merged.values())
-
-
-def _alias_stages(
-    rule: SigmaCorrelationRule, bases: list[Base], fields: list[Field]
-) -> list[str]:
-    """One column per alias, read from the field of the first base rule the event matched."""
-    lines: list[str] = []
-    done: set[str] = set()
-    for f in fields:
-        if f.name.lower() in done or f.name not in rule.aliases.aliases:
-            continue
-        done.add(f.name.lower())
-        target = field_name(f.name, rule)
-        if len(set(f.sources)) == 1:
-            if f.sources[0].lower() != f.name.lower():
-                lines.append(f"| {field_name(f.sources[0], rule)} as {target}")
-            continue
-        expression = field_name(f.sources[-1], rule)
-        for base, source in reversed(list(zip(bases[:-1], f.sources[:-1]))):
-            expression = f"if({base.tag} = 1, {field_name(source, rule)}, {expression})"
-        lines.append(f"| {expression} as {target}")
-    return lines
 
 
 def _value_stages(rule: SigmaCorrelationRule, value: Field | None) -> list[str]:

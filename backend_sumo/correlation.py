@@ -1,14 +1,21 @@
 """Sigma correlation rules as one Sumo Logic aggregation over the searches of their base rules.
 
-The query reads top to bottom the way an analyst writes one:
+The query reads top to bottom the way an analyst writes one; each part has its own module:
 
-1. events: the base rules' scope and `json` stage, then the single base rule's `where`, or one
-   `if(<condition>, 1, 0) as match_<rule>` tag per base rule and a `where` keeping events that
-   any base rule matched;
-2. aliases: one column per alias, read from the field each base rule names for it;
-3. windows: every event copied once per window phase, and the start of its window computed;
-4. the aggregate by window phase, window and group-by fields, then the correlation condition;
-5. triage columns: first seen, last seen, the group fields and the counts, newest first.
+1. events (`correlation_events`): the base rules' scope and `json` stage, then the single base
+   rule's `where`, or one `if(<condition>, 1, 0) as match_<rule>` tag per base rule and a
+   `where` keeping events that any base rule matched;
+2. aliases (`correlation_events`): one column per alias, read from the field each base rule
+   names for it;
+3. windows (`correlation_windows`, with why fixed windows stand in for a sliding timespan):
+   every event copied once per window phase, and the start of its window computed;
+4. the aggregate (`correlation_aggregate`) by window phase, window and group-by fields, then
+   the correlation condition (`correlation_condition`);
+5. triage columns (`correlation_triage`): first seen, last seen, the group fields and the
+   counts, newest first.
+
+The base rules and their column names are in `correlation_bases`; the fields the query reads
+from them, their aliases and the checks on their names, in `correlation_columns`.
 
 `render_correlation` builds the query; `correlation_fields` tells a caller which fields each
 base rule's search must extract for it.
@@ -18,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from sigma.correlations import SigmaCorrelationRule, SigmaCorrelationType
+from sigma.correlations import SigmaCorrelationRule
 
 from .correlation_aggregate import (
     TEMPORAL_TYPES,
@@ -27,25 +34,16 @@ from .correlation_aggregate import (
     pre_aggregate_stages,
     value_stages,
 )
-from .correlation_bases import Base, base_rules, label, rule_references
-from .correlation_columns import (
-    CONDITION_COLUMNS,
-    Field,
-    check_extracted,
-    check_names,
-    field_name,
-    resolve_field,
-    value_field,
-)
+from .correlation_bases import base_rules, label, rule_references
+from .correlation_columns import check_extracted, check_names, resolve_field, value_field
 from .correlation_condition import condition_expression
 from .correlation_events import alias_stages, event_stages
+from .correlation_triage import triage_stages
 from .correlation_windows import window_stages
 from .search import SumoSearch
 
 logger = logging.getLogger(__name__)
 
-# How first seen, last seen and window start are shown: ISO 8601 in UTC.
-TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
 
 def render_correlation(
     rule: SigmaCorrelationRule, searches: Sequence[tuple[str, SumoSearch]]
@@ -76,7 +74,7 @@ def render_correlation(
     lines.append(aggregate_stage(rule, bases, groups, value))
     lines += post_aggregate_stages(rule, bases)
     lines.append(f"| where {condition_expression(rule, bases)}")
-    lines += _triage_stages(rule, bases, groups)
+    lines += triage_stages(rule, bases, groups)
     return "\n".join(lines)
 
 
@@ -97,30 +95,3 @@ def correlation_fields(rule: SigmaCorrelationRule) -> dict[str, tuple[str, ...]]
         names = [f.sources[index] for f in fields if not f.sources[index].startswith("_")]
         needed[reference.reference] = tuple(dict.fromkeys(names))
     return needed
-
-
-def _triage_stages(
-    rule: SigmaCorrelationRule, bases: list[Base], groups: list[Field]
-) -> list[str]:
-    """Readable times, the average gap for event counts, newest first, the columns to show."""
-    lines = [
-        f'| formatDate(toLong({column}_ms), "{TIME_FORMAT}", "UTC") as {column}'
-        for column in ("window_start", "first_seen", "last_seen")
-    ]
-    shown = ["window_start", "first_seen", "last_seen"]
-    shown += list(dict.fromkeys(field_name(g.name, rule) for g in groups))
-    shown.append("event_count")
-
-    if rule.type == SigmaCorrelationType.EVENT_COUNT:
-        lines.append(
-            "| round((last_seen_ms - first_seen_ms) / max(event_count - 1, 1)) as avg_gap_ms"
-        )
-        shown.append("avg_gap_ms")
-    elif rule.type in TEMPORAL_TYPES:
-        shown += ["rules_matched"] + [base.seen for base in bases]
-    else:
-        shown.append(CONDITION_COLUMNS[rule.type])
-
-    lines.append("| sort by last_seen_ms")
-    lines.append("| fields " + ", ".join(shown))
-    return lines

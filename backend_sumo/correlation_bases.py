@@ -20,7 +20,11 @@ from .search import SumoSearch
 
 @dataclass(frozen=True)
 class Base:
-    """One referenced rule: how the correlation names it, its search, its column names."""
+    """One referenced rule: how the correlation names it, its search, its column names.
+
+    Its `tag` is 1 on the events it matched, `seen` 1 on the windows where it matched, and
+    `first` and `last` hold its first and last time in a window (ordered correlations).
+    """
 
     reference: SigmaRuleReference
     search: SumoSearch
@@ -28,22 +32,18 @@ class Base:
 
     @property
     def tag(self) -> str:
-        """The column that is 1 on events this rule matched."""
         return f"match_{self.stem}"
 
     @property
     def seen(self) -> str:
-        """The column that is 1 on windows where this rule matched some event."""
         return f"seen_{self.stem}"
 
     @property
     def first(self) -> str:
-        """The column holding the window's first time this rule matched (ordered correlations)."""
         return f"first_{self.stem}_ms"
 
     @property
     def last(self) -> str:
-        """The column holding the window's last time this rule matched (ordered correlations)."""
         return f"last_{self.stem}_ms"
 
     def columns(self) -> tuple[str, ...]:
@@ -63,9 +63,7 @@ def label(rule: SigmaCorrelationRule) -> str:
     return f"correlation rule '{rule.title}' ({rule.id or 'no id'})"
 
 
-def unsupported(
-    rule: SigmaCorrelationRule, feature: str
-) -> SigmaFeatureNotSupportedByBackendError:
+def unsupported(rule: SigmaCorrelationRule, feature: str) -> SigmaFeatureNotSupportedByBackendError:
     """The error for a `feature` of the correlation that Sumo Logic search cannot express."""
     return SigmaFeatureNotSupportedByBackendError(
         f"Sumo Logic search cannot express {feature} in {label(rule)}", source=rule.source

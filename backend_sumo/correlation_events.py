@@ -65,9 +65,7 @@ def _merged_extractions(
     return tuple(merged.values())
 
 
-def alias_stages(
-    rule: SigmaCorrelationRule, bases: list[Base], fields: list[Field]
-) -> list[str]:
+def alias_stages(rule: SigmaCorrelationRule, bases: list[Base], fields: list[Field]) -> list[str]:
     """One column per alias, read from the field of the first base rule the event matched."""
     lines: list[str] = []
     done: set[str] = set()

@@ -11,9 +11,7 @@ from .correlation_columns import CONDITION_COLUMNS, Field, field_name
 TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
 
 
-def triage_stages(
-    rule: SigmaCorrelationRule, bases: list[Base], groups: list[Field]
-) -> list[str]:
+def triage_stages(rule: SigmaCorrelationRule, bases: list[Base], groups: list[Field]) -> list[str]:
     """Readable times, the average gap for event counts, newest first, the columns to show."""
     lines = [
         f'| formatDate(toLong({column}_ms), "{TIME_FORMAT}", "UTC") as {column}'

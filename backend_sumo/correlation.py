@@ -1,22 +1,21 @@
 """Sigma correlation rules as one Sumo Logic aggregation over the searches of their base rules.
 
-The query reads top to bottom the way an analyst writes one:
+The query reads top to bottom the way an analyst writes one; each part has its own module:
 
-1. events: the base rules' scope and `json` stage, then the single base rule's `where`, or one
-   `if(<condition>, 1, 0) as match_<rule>` tag per base rule and a `where` keeping events that
-   any base rule matched;
-2. aliases: one column per alias, read from the field each base rule names for it;
-3. windows: every event copied once per window phase, and the start of its window computed;
-4. the aggregate by window phase, window and group-by fields, then the correlation condition;
-5. triage columns: first seen, last seen, the group fields and the counts, newest first.
+1. events (`correlation_events`): the base rules' scope and `json` stage, then the single base
+   rule's `where`, or one `if(<condition>, 1, 0) as match_<rule>` tag per base rule and a
+   `where` keeping events that any base rule matched;
+2. aliases (`correlation_events`): one column per alias, read from the field each base rule
+   names for it;
+3. windows (`correlation_windows`, with why fixed windows stand in for a sliding timespan):
+   every event copied once per window phase, and the start of its window computed;
+4. the aggregate (`correlation_aggregate`) by window phase, window and group-by fields, then
+   the correlation condition (`correlation_condition`);
+5. triage columns (`correlation_triage`): first seen, last seen, the group fields and the
+   counts, newest first.
 
-Sigma's `timespan` is a sliding window. Sumo aggregates over fixed buckets, and no aggregate
-sees the events of a neighbouring bucket, so a sliding window cannot be rebuilt exactly. The
-loss is made smaller with several sets (phases) of fixed windows, each window one timespan
-long and each phase offset from the previous by timespan / phases: a burst that lasts at most
-timespan - timespan / phases lies wholly inside a window of some phase. Every window is a real
-interval of one timespan, so a `gt`/`gte` count never fires where the sliding window would not.
-The cost: each event is aggregated once per phase, and one burst can be listed once per phase.
+The base rules and their column names are in `correlation_bases`; the fields the query reads
+from them, their aliases and the checks on their names, in `correlation_columns`.
 
 `render_correlation` builds the query; `correlation_fields` tells a caller which fields each
 base rule's search must extract for it.
@@ -24,143 +23,26 @@ base rule's search must extract for it.
 from __future__ import annotations
 
 import logging
-import operator
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sigma.correlations import (
-    CorrelationConditionAND,
-    CorrelationConditionItem,
-    CorrelationConditionNOT,
-    CorrelationConditionOR,
-    SigmaCorrelationCondition,
-    SigmaCorrelationConditionOperator,
-    SigmaCorrelationRule,
-    SigmaCorrelationType,
-    SigmaExtendedCorrelationCondition,
-    SigmaRuleReference,
-)
-from sigma.exceptions import (
-    SigmaBackendError,
-    SigmaCorrelationRuleError,
-    SigmaFeatureNotSupportedByBackendError,
-)
+from sigma.correlations import SigmaCorrelationRule
 
-from .search import FieldExtraction, SumoSearch
+from .correlation_aggregate import (
+    TEMPORAL_TYPES,
+    aggregate_stage,
+    post_aggregate_stages,
+    pre_aggregate_stages,
+    value_stages,
+)
+from .correlation_bases import base_rules, label, rule_references
+from .correlation_columns import check_extracted, check_names, resolve_field, value_field
+from .correlation_condition import condition_expression
+from .correlation_events import alias_stages, event_stages
+from .correlation_triage import triage_stages
+from .correlation_windows import window_stages
+from .search import SumoSearch
 
 logger = logging.getLogger(__name__)
-
-# Sets of fixed windows, each offset from the previous one by timespan / WINDOW_PHASES (< 10).
-WINDOW_PHASES = 2
-
-# How first seen, last seen and window start are shown: ISO 8601 in UTC.
-TIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
-
-# Values summed, averaged or ranked: an optional minus, digits, an optional decimal fraction.
-NUMBER_SHAPE = "/^-?[0-9]+([.][0-9]+)?$/"
-
-COMPARISONS = {
-    SigmaCorrelationConditionOperator.LT: "<",
-    SigmaCorrelationConditionOperator.LTE: "<=",
-    SigmaCorrelationConditionOperator.GT: ">",
-    SigmaCorrelationConditionOperator.GTE: ">=",
-    SigmaCorrelationConditionOperator.EQ: "=",
-    SigmaCorrelationConditionOperator.NEQ: "!=",
-}
-
-HOLDS = {
-    SigmaCorrelationConditionOperator.LT: operator.lt,
-    SigmaCorrelationConditionOperator.LTE: operator.le,
-    SigmaCorrelationConditionOperator.GT: operator.gt,
-    SigmaCorrelationConditionOperator.GTE: operator.ge,
-    SigmaCorrelationConditionOperator.EQ: operator.eq,
-    SigmaCorrelationConditionOperator.NEQ: operator.ne,
-}
-
-TEMPORAL_TYPES = (SigmaCorrelationType.TEMPORAL, SigmaCorrelationType.TEMPORAL_ORDERED)
-NUMERIC_TYPES = (
-    SigmaCorrelationType.VALUE_SUM,
-    SigmaCorrelationType.VALUE_AVG,
-    SigmaCorrelationType.VALUE_PERCENTILE,
-    SigmaCorrelationType.VALUE_MEDIAN,
-)
-
-# The column that the correlation condition compares, per type without a rule tag.
-CONDITION_COLUMNS = {
-    SigmaCorrelationType.EVENT_COUNT: "event_count",
-    SigmaCorrelationType.VALUE_COUNT: "value_count",
-    SigmaCorrelationType.VALUE_SUM: "value_sum",
-    SigmaCorrelationType.VALUE_AVG: "value_avg",
-    SigmaCorrelationType.VALUE_PERCENTILE: "value_percentile",
-    SigmaCorrelationType.VALUE_MEDIAN: "value_median",
-}
-
-# Columns every correlation query computes; rule fields must not share these names.
-COMPUTED_COLUMNS = frozenset(
-    {
-        "event_count",
-        "first_seen_ms",
-        "last_seen_ms",
-        "first_seen",
-        "last_seen",
-        "window_phases",
-        "window_phase",
-        "window_start_ms",
-        "window_start",
-        "avg_gap_ms",
-        "value_number",
-        "rules_matched",
-        *CONDITION_COLUMNS.values(),
-    }
-)
-
-PLAIN_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-QUERY_WORDS = frozenset({"and", "or", "not", "as", "by", "in", "matches", "if", "nodrop"})
-UNSAFE_IN_QUOTED_FIELD = re.compile(r"[\\\x00-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class _Field:
-    """A column the query groups by or aggregates, and the field it reads in each base rule."""
-
-    name: str
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Base:
-    """One referenced rule: how the correlation names it, its search, its column names."""
-
-    reference: SigmaRuleReference
-    search: SumoSearch
-    stem: str
-
-    @property
-    def tag(self) -> str:
-        return f"match_{self.stem}"
-
-    @property
-    def seen(self) -> str:
-        return f"seen_{self.stem}"
-
-    @property
-    def first(self) -> str:
-        return f"first_{self.stem}_ms"
-
-    @property
-    def last(self) -> str:
-        return f"last_{self.stem}_ms"
-
-    def columns(self) -> tuple[str, ...]:
-        return (
-            self.tag,
-            self.seen,
-            self.first,
-            self.last,
-            f"t_first_{self.stem}",
-            f"t_last_{self.stem}",
-        )
 
 
 def render_correlation(
@@ -173,26 +55,26 @@ def render_correlation(
     `correlation_fields` lists for it. `generate` does not change this query: whether the
     base rules are also output on their own is decided where the rules are converted.
     """
-    logger.debug("rendering %s", _label(rule))
-    references = _references(rule)
-    bases = _bases(rule, references, searches)
+    logger.debug("rendering %s", label(rule))
+    references = rule_references(rule)
+    bases = base_rules(rule, references, searches)
     group_by = {name.lower(): name for name in rule.group_by or []}.values()
-    groups = [_field(rule, name, references) for name in group_by]
-    value = _value_field(rule, references)
+    groups = [resolve_field(rule, name, references) for name in group_by]
+    value = value_field(rule, references)
     fields = groups + ([value] if value else [])
-    _check_names(rule, bases, fields)
-    _check_extracted(rule, bases, fields)
+    check_names(rule, bases, fields)
+    check_extracted(rule, bases, fields)
 
     tagged = len(bases) > 1 or rule.type in TEMPORAL_TYPES
-    lines = _event_stages(rule, bases, tagged)
-    lines += _alias_stages(rule, bases, fields)
-    lines += _value_stages(rule, value)
-    lines += _window_stages(rule)
-    lines += _pre_aggregate_stages(rule, bases)
-    lines.append(_aggregate_stage(rule, bases, groups, value))
-    lines += _post_aggregate_stages(rule, bases)
-    lines.append(f"| where {_condition(rule, bases)}")
-    lines += _triage_stages(rule, bases, groups)
+    lines = event_stages(rule, bases, tagged)
+    lines += alias_stages(rule, bases, fields)
+    lines += value_stages(rule, value)
+    lines += window_stages(rule)
+    lines += pre_aggregate_stages(rule, bases)
+    lines.append(aggregate_stage(rule, bases, groups, value))
+    lines += post_aggregate_stages(rule, bases)
+    lines.append(f"| where {condition_expression(rule, bases)}")
+    lines += triage_stages(rule, bases, groups)
     return "\n".join(lines)
 
 
@@ -202,9 +84,9 @@ def correlation_fields(rule: SigmaCorrelationRule) -> dict[str, tuple[str, ...]]
     These are the group-by fields and the condition's value field, with aliases resolved to
     each rule's own field. Sumo metadata fields (names starting with `_`) need no extraction.
     """
-    references = _references(rule)
-    fields = [_field(rule, name, references) for name in rule.group_by or []]
-    value = _value_field(rule, references)
+    references = rule_references(rule)
+    fields = [resolve_field(rule, name, references) for name in rule.group_by or []]
+    value = value_field(rule, references)
     if value:
         fields.append(value)
 
@@ -213,460 +95,3 @@ def correlation_fields(rule: SigmaCorrelationRule) -> dict[str, tuple[str, ...]]
         names = [f.sources[index] for f in fields if not f.sources[index].startswith("_")]
         needed[reference.reference] = tuple(dict.fromkeys(names))
     return needed
-
-
-def field_name(name: str, rule: SigmaCorrelationRule) -> str:
-    """A field name as Sumo query text: bare if a plain identifier, else `%"name"`.
-
-    Sumo documents `%"..."` for names outside `a-zA-Z0-9_` (and names starting with a digit),
-    with `\\"` for a quote inside. It does not document how a backslash or a control character
-    inside `%"..."` reads, so such names are refused rather than guessed. Query words are
-    quoted as well, so that a field called `by` cannot read as part of the syntax.
-    """
-    if PLAIN_FIELD.fullmatch(name) and name.lower() not in QUERY_WORDS:
-        return name
-    if UNSAFE_IN_QUOTED_FIELD.search(name):
-        raise _unsupported(rule, f"the field name {name!r} (backslash or control character)")
-    escaped = name.replace('"', '\\"')
-    return f'%"{escaped}"'
-
-
-def _label(rule: SigmaCorrelationRule) -> str:
-    """The correlation rule as error messages name it."""
-    return f"correlation rule '{rule.title}' ({rule.id or 'no id'})"
-
-
-def _unsupported(
-    rule: SigmaCorrelationRule, feature: str
-) -> SigmaFeatureNotSupportedByBackendError:
-    return SigmaFeatureNotSupportedByBackendError(
-        f"Sumo Logic search cannot express {feature} in {_label(rule)}", source=rule.source
-    )
-
-
-def _references(rule: SigmaCorrelationRule) -> list[SigmaRuleReference]:
-    """The rules the correlation references, in the order it lists them, each once."""
-    if rule.referenced_rules:
-        listed = list(rule.referenced_rules)
-    elif rule.rules is not None:
-        listed = list(rule.rules)
-    elif isinstance(rule.condition, SigmaExtendedCorrelationCondition):
-        listed = [SigmaRuleReference(r) for r in rule.condition.get_referenced_rules()]
-    else:
-        listed = []
-
-    unique: list[SigmaRuleReference] = []
-    for reference in listed:
-        if reference.reference not in {u.reference for u in unique}:
-            unique.append(reference)
-    for reference in unique:
-        if isinstance(getattr(reference, "rule", None), SigmaCorrelationRule):
-            raise _unsupported(rule, f"a correlation of the correlation '{reference.reference}'")
-    return unique
-
-
-def _reference_names(reference: SigmaRuleReference) -> set[str]:
-    """Every way a correlation may name this rule: as written, its name and its id."""
-    names = {reference.reference}
-    resolved = getattr(reference, "rule", None)
-    if resolved is not None:
-        names.update(str(n) for n in (resolved.name, resolved.id) if n is not None)
-    return names
-
-
-def _bases(
-    rule: SigmaCorrelationRule,
-    references: list[SigmaRuleReference],
-    searches: Sequence[tuple[str, SumoSearch]],
-) -> list[_Base]:
-    """Pair each reference with its search and give it column names of its own."""
-    by_reference = dict(searches)
-    unknown = set(by_reference) - {r.reference for r in references}
-    if unknown:
-        raise SigmaBackendError(
-            f"searches given for rules {sorted(unknown)} that {_label(rule)} does not reference",
-            source=rule.source,
-        )
-
-    bases: list[_Base] = []
-    stems: set[str] = set()
-    for reference in references:
-        if reference.reference not in by_reference:
-            raise SigmaBackendError(
-                f"no search given for rule '{reference.reference}' referenced by {_label(rule)}",
-                source=rule.source,
-            )
-        stem = re.sub(r"[^0-9a-z]+", "_", reference.reference.lower()).strip("_") or "rule"
-        unique, n = stem, 1
-        while unique in stems:
-            n += 1
-            unique = f"{stem}_{n}"
-        stems.add(unique)
-        bases.append(_Base(reference, by_reference[reference.reference], unique))
-    return bases
-
-
-def _field(
-    rule: SigmaCorrelationRule, name: str, references: list[SigmaRuleReference]
-) -> _Field:
-    """A group-by or value field; an alias reads, per rule, the field its mapping names."""
-    alias = rule.aliases.aliases.get(name)
-    if alias is None:
-        return _Field(name, tuple(name for _ in references))
-
-    known = set().union(*(_reference_names(r) for r in references))
-    strays = sorted(r.reference for r in alias.mapping if r.reference not in known)
-    if strays:
-        raise SigmaCorrelationRuleError(
-            f"alias '{name}' of {_label(rule)} maps rules {strays} it does not reference",
-            source=rule.source,
-        )
-
-    sources = []
-    for reference in references:
-        names = _reference_names(reference)
-        mapped = [f for r, f in alias.mapping.items() if r.reference in names]
-        if not mapped:
-            raise SigmaCorrelationRuleError(
-                f"alias '{name}' of {_label(rule)} names no field for rule "
-                f"'{reference.reference}'",
-                source=rule.source,
-            )
-        sources.append(mapped[0])
-    return _Field(name, tuple(sources))
-
-
-def _value_field(
-    rule: SigmaCorrelationRule, references: list[SigmaRuleReference]
-) -> _Field | None:
-    """The field whose values the condition counts, sums, averages or ranks, if any."""
-    if rule.type not in CONDITION_COLUMNS or rule.type == SigmaCorrelationType.EVENT_COUNT:
-        return None
-    condition = rule.condition
-    assert isinstance(condition, SigmaCorrelationCondition)
-    fieldref = condition.fieldref
-    if isinstance(fieldref, list):
-        if len(fieldref) != 1:
-            raise _unsupported(rule, f"a {rule.type.name.lower()} over several fields {fieldref}")
-        fieldref = fieldref[0]
-    assert fieldref is not None
-    return _field(rule, fieldref, references)
-
-
-def _check_names(rule: SigmaCorrelationRule, bases: list[_Base], fields: list[_Field]) -> None:
-    """Refuse rule fields that share a name with a column the query computes.
-
-    Sumo field names are compared without regard to case, so the check is too.
-    """
-    computed = set(COMPUTED_COLUMNS).union(*(b.columns() for b in bases))
-    named = {f.name for f in fields} | {s for f in fields for s in f.sources}
-    for name in named:
-        field_name(name, rule)
-    extracted = {e.name for b in bases for e in b.search.extractions}
-    for name in sorted(named | extracted):
-        if name.lower() in computed:
-            raise _unsupported(rule, f"the field '{name}', named like a column the query computes")
-
-
-def _same_field(extracted: str, wanted: str, rule: SigmaCorrelationRule) -> bool:
-    """Whether an extraction's name is the field a correlation asks for (any case, any quoting)."""
-    candidates = {wanted.lower(), field_name(wanted, rule).lower()}
-    return extracted.lower() in candidates
-
-
-def _check_extracted(
-    rule: SigmaCorrelationRule, bases: list[_Base], fields: list[_Field]
-) -> None:
-    """Each base rule's search must extract the fields the correlation reads from it."""
-    for index, base in enumerate(bases):
-        for source in (f.sources[index] for f in fields):
-            if source.startswith("_"):
-                continue
-            if not any(_same_field(e.name, source, rule) for e in base.search.extractions):
-                raise SigmaBackendError(
-                    f"the search of rule '{base.reference.reference}' does not extract the "
-                    f"field '{source}' that {_label(rule)} groups or aggregates by",
-                    source=rule.source,
-                )
-
-
-def _event_stages(rule: SigmaCorrelationRule, bases: list[_Base], tagged: bool) -> list[str]:
-    """Scope, extraction and the filter to events any base rule matched, tagged per rule.
-
-    A tag is `if(<condition>, 1, 0)` over the base rule's `where` condition: Sumo's `if`
-    takes the same boolean expressions as `where` (its documented examples use `matches`,
-    comparisons, `and`, `or` and `!`).
-    """
-    if len(bases) == 1:
-        lines = bases[0].search.render().split("\n")
-        if tagged:
-            lines.append(f"| 1 as {bases[0].tag}")
-        return lines
-
-    scope = _common_scope(rule, bases)
-    merged = SumoSearch(scope, _merged_extractions(rule, bases), None)
-    lines = merged.render().split("\n")
-    for base in bases:
-        condition = base.search.condition
-        tag = f"if({condition}, 1, 0)" if condition else "1"
-        lines.append(f"| {tag} as {base.tag}")
-    if all(base.search.condition for base in bases):
-        lines.append("| where " + " or ".join(f"{base.tag} = 1" for base in bases))
-    return lines
-
-
-def _common_scope(rule: SigmaCorrelationRule, bases: list[_Base]) -> str:
-    """The one scope of all base rules; after the first pipe no event says which it matched."""
-    scopes = list(dict.fromkeys(base.search.scope for base in bases))
-    if len(scopes) > 1:
-        raise _unsupported(
-            rule,
-            f"base rules with different scopes {scopes} (set one sumo_scope for all of them)",
-        )
-    return scopes[0]
-
-
-def _merged_extractions(
-    rule: SigmaCorrelationRule, bases: list[_Base]
-) -> tuple[FieldExtraction, ...]:
-    """Every field any base rule extracts, once; one name must mean one JSON path."""
-    merged: dict[str, FieldExtraction] = {}
-    for base in bases:
-        for extraction in base.search.extractions:
-            known = merged.setdefault(extraction.name.lower(), extraction)
-            if known.path != extraction.path:
-                raise _unsupported(
-                    rule,
-                    f"the field '{extraction.name}' read from JSON path '{known.path}' by one "
-                    f"base rule and '{extraction.path}' by another",
-                )
-    return tuple(merged.values())
-
-
-def _alias_stages(
-    rule: SigmaCorrelationRule, bases: list[_Base], fields: list[_Field]
-) -> list[str]:
-    """One column per alias, read from the field of the first base rule the event matched."""
-    lines: list[str] = []
-    done: set[str] = set()
-    for f in fields:
-        if f.name.lower() in done or f.name not in rule.aliases.aliases:
-            continue
-        done.add(f.name.lower())
-        target = field_name(f.name, rule)
-        if len(set(f.sources)) == 1:
-            if f.sources[0].lower() != f.name.lower():
-                lines.append(f"| {field_name(f.sources[0], rule)} as {target}")
-            continue
-        expression = field_name(f.sources[-1], rule)
-        for base, source in reversed(list(zip(bases[:-1], f.sources[:-1]))):
-            expression = f"if({base.tag} = 1, {field_name(source, rule)}, {expression})"
-        lines.append(f"| {expression} as {target}")
-    return lines
-
-
-def _value_stages(rule: SigmaCorrelationRule, value: _Field | None) -> list[str]:
-    """Keep events that carry the value; for arithmetic, only values shaped like numbers."""
-    if value is None:
-        return []
-    name = field_name(value.name, rule)
-    if rule.type not in NUMERIC_TYPES:
-        return [f"| where !isNull({name})"]
-    return [
-        f"| where !isNull({name}) and {name} matches {NUMBER_SHAPE}",
-        f"| num({name}) as value_number",
-    ]
-
-
-def _duration(ms: int) -> str:
-    """A duration as a person reads it: 150000 is `2m30s`."""
-    parts = []
-    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)):
-        if ms >= size:
-            parts.append(f"{ms // size}{unit}")
-            ms %= size
-    if ms:
-        parts.append(f"{ms}ms")
-    return "".join(parts)
-
-
-def _window_stages(rule: SigmaCorrelationRule) -> list[str]:
-    """Copy each event once per phase and compute the start of its window in that phase."""
-    # Shortcoming: a burst longer than span - step can be split in every phase and missed.
-    span = rule.timespan.seconds * 1000
-    step = span // WINDOW_PHASES
-    caught = span - step
-    phases = ",".join(str(p) for p in range(WINDOW_PHASES))
-    return [
-        f"// windows: fixed {_duration(span)} windows starting every {_duration(step)}; a burst "
-        f"longer than {_duration(caught)} can be split and missed, and a burst can be listed "
-        f"once per phase",
-        f'| "{phases}" as window_phases',
-        f'| parse regex field=window_phases "(?<window_phase>[0-{WINDOW_PHASES - 1}])" multi',
-        f"| _messageTime - ((_messageTime - num(window_phase) * {step}) % {span}) "
-        f"as window_start_ms",
-    ]
-
-
-def _pre_aggregate_stages(rule: SigmaCorrelationRule, bases: list[_Base]) -> list[str]:
-    """For ordered correlations: each event's time if it matched a rule, else out of reach.
-
-    An event that did not match is moved one span later (for the first occurrence) or earlier
-    (for the last), which puts it outside every value a window's own events can take.
-    """
-    if rule.type != SigmaCorrelationType.TEMPORAL_ORDERED:
-        return []
-    span = rule.timespan.seconds * 1000
-    lines = []
-    for base in bases:
-        lines.append(
-            f"| if({base.tag} = 1, _messageTime, _messageTime + {span}) as t_first_{base.stem}"
-        )
-        lines.append(
-            f"| if({base.tag} = 1, _messageTime, _messageTime - {span}) as t_last_{base.stem}"
-        )
-    return lines
-
-
-def _aggregate_stage(
-    rule: SigmaCorrelationRule, bases: list[_Base], groups: list[_Field], value: _Field | None
-) -> str:
-    """Count, first and last time, and the type's own aggregate, per window and group."""
-    aggregates = [
-        "count as event_count",
-        "min(_messageTime) as first_seen_ms",
-        "max(_messageTime) as last_seen_ms",
-    ]
-    if rule.type == SigmaCorrelationType.VALUE_COUNT:
-        assert value is not None
-        aggregates.append(f"count_distinct({field_name(value.name, rule)}) as value_count")
-    elif rule.type == SigmaCorrelationType.VALUE_SUM:
-        aggregates.append("sum(value_number) as value_sum")
-    elif rule.type == SigmaCorrelationType.VALUE_AVG:
-        aggregates.append("avg(value_number) as value_avg")
-    elif rule.type == SigmaCorrelationType.VALUE_PERCENTILE:
-        aggregates.append(f"pct(value_number, {_percentile(rule)}) as value_percentile")
-    elif rule.type == SigmaCorrelationType.VALUE_MEDIAN:
-        aggregates.append("pct(value_number, 50) as value_median")
-    elif rule.type in TEMPORAL_TYPES:
-        aggregates += [f"max({base.tag}) as {base.seen}" for base in bases]
-    if rule.type == SigmaCorrelationType.TEMPORAL_ORDERED:
-        for base in bases:
-            aggregates.append(f"min(t_first_{base.stem}) as {base.first}")
-            aggregates.append(f"max(t_last_{base.stem}) as {base.last}")
-
-    keys = ["window_phase", "window_start_ms"] + [field_name(g.name, rule) for g in groups]
-    return f"| {', '.join(aggregates)} by {', '.join(keys)}"
-
-
-def _percentile(rule: SigmaCorrelationRule) -> int:
-    """The percentile a value_percentile condition ranks at, 1 to 100."""
-    condition = rule.condition
-    assert isinstance(condition, SigmaCorrelationCondition)
-    if condition.percentile is None or not 0 < condition.percentile <= 100:
-        raise SigmaCorrelationRuleError(
-            f"{_label(rule)} needs a condition percentile from 1 to 100, "
-            f"not {condition.percentile}",
-            source=rule.source,
-        )
-    return condition.percentile
-
-
-def _post_aggregate_stages(rule: SigmaCorrelationRule, bases: list[_Base]) -> list[str]:
-    """For temporal correlations: how many of the base rules each window saw."""
-    if rule.type not in TEMPORAL_TYPES:
-        return []
-    return ["| " + " + ".join(base.seen for base in bases) + " as rules_matched"]
-
-
-def _condition(rule: SigmaCorrelationRule, bases: list[_Base]) -> str:
-    """The correlation condition over the aggregate's columns."""
-    condition = rule.condition
-    if isinstance(condition, SigmaExtendedCorrelationCondition):
-        if rule.type == SigmaCorrelationType.TEMPORAL_ORDERED:
-            raise _unsupported(rule, "an order over an and/or/not condition")
-        return _extended(condition.parsed, bases)
-
-    assert isinstance(condition, SigmaCorrelationCondition)
-    # Shortcoming: lt/lte/eq/neq see only windows with events; range edges cut windows short.
-    comparison = f"{COMPARISONS[condition.op]} {condition.count}"
-    if rule.type == SigmaCorrelationType.TEMPORAL:
-        return f"rules_matched {comparison}"
-    if rule.type == SigmaCorrelationType.TEMPORAL_ORDERED:
-        met = [n for n in range(len(bases) + 1) if _holds(condition, n)]
-        if met != [len(bases)]:
-            raise _unsupported(
-                rule, f"an ordered correlation whose condition '{comparison}' does not ask for "
-                f"all {len(bases)} rules",
-            )
-        return f"rules_matched = {len(bases)} and {_in_order(bases)}"
-    return f"{CONDITION_COLUMNS[rule.type]} {comparison}"
-
-
-def _holds(condition: SigmaCorrelationCondition, value: int) -> bool:
-    """Whether a count meets the correlation condition."""
-    return HOLDS[condition.op](value, condition.count)
-
-
-def _in_order(bases: list[_Base]) -> str:
-    """Some occurrence of each rule follows some occurrence of the previous one.
-
-    Each alternative picks the first occurrence of the leading rules and the last occurrence of
-    the trailing ones; any alternative that holds is a real sequence, so nothing fires out of
-    order; events at the same millisecond count as in order. With two rules this is exact.
-    With three or more it can miss a sequence whose middle rule also fires before the first
-    occurrence of the rule listed before it and after the last occurrence of the one after it.
-    """
-    # Shortcoming: for three or more rules some real sequences are missed (never invented).
-    alternatives = []
-    for split in range(1, len(bases)):
-        times = [b.first for b in bases[:split]] + [b.last for b in bases[split:]]
-        steps = [f"{a} <= {b}" for a, b in zip(times, times[1:])]
-        alternatives.append(" and ".join(steps))
-    if len(alternatives) == 1:
-        return alternatives[0]
-    return "(" + " or ".join(f"({a})" for a in alternatives) + ")"
-
-
-def _extended(node: CorrelationConditionItem | SigmaRuleReference, bases: list[_Base]) -> str:
-    """An and/or/not condition over which base rules a window saw."""
-    if isinstance(node, SigmaRuleReference):
-        base = next(b for b in bases if b.reference.reference == node.reference)
-        return f"{base.seen} = 1"
-    if isinstance(node, CorrelationConditionNOT):
-        return f"!({_extended(node.args[0], bases)})"
-    assert isinstance(node, (CorrelationConditionAND, CorrelationConditionOR))
-    word = " and " if isinstance(node, CorrelationConditionAND) else " or "
-    parts = []
-    for arg in node.args:
-        part = _extended(arg, bases)
-        bare = isinstance(arg, (SigmaRuleReference, CorrelationConditionNOT))
-        parts.append(part if bare else f"({part})")
-    return word.join(parts)
-
-
-def _triage_stages(
-    rule: SigmaCorrelationRule, bases: list[_Base], groups: list[_Field]
-) -> list[str]:
-    """Readable times, the average gap for event counts, newest first, the columns to show."""
-    lines = [
-        f'| formatDate(toLong({column}_ms), "{TIME_FORMAT}", "UTC") as {column}'
-        for column in ("window_start", "first_seen", "last_seen")
-    ]
-    shown = ["window_start", "first_seen", "last_seen"]
-    shown += list(dict.fromkeys(field_name(g.name, rule) for g in groups))
-    shown.append("event_count")
-
-    if rule.type == SigmaCorrelationType.EVENT_COUNT:
-        lines.append(
-            "| round((last_seen_ms - first_seen_ms) / max(event_count - 1, 1)) as avg_gap_ms"
-        )
-        shown.append("avg_gap_ms")
-    elif rule.type in TEMPORAL_TYPES:
-        shown += ["rules_matched"] + [base.seen for base in bases]
-    else:
-        shown.append(CONDITION_COLUMNS[rule.type])
-
-    lines.append("| sort by last_seen_ms")
-    lines.append("| fields " + ", ".join(shown))
-    return lines

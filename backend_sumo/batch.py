@@ -62,7 +62,7 @@ def load_rules(inputs: list[Path], file_pattern: str, problems: list[str]) -> Si
         except (yaml.YAMLError, SigmaError, UnicodeDecodeError) as error:
             problems.append(f"{path.resolve()}: {_one_line(error)}")
             continue
-        problems += [f"{path.resolve()}: {_one_line(error)}" for error in loaded.errors]
+        problems += _load_problems(path, loaded)
         loaded.rules = [rule for rule in loaded.rules if not rule.errors]
         collections.append(loaded)
 
@@ -84,6 +84,18 @@ def _resolvable(rules: list[Any], problems: list[str]) -> list[Any]:
         if len(resolving) == len(kept):
             return kept
         kept = resolving
+
+
+def _load_problems(path: Path, loaded: SigmaCollection) -> list[str]:
+    """One line per error of a parsed file, naming the rule when the error belongs to one."""
+    owned = {id(error): rule for rule in loaded.rules for error in rule.errors}
+    lines = []
+    for error in loaded.errors:
+        rule = owned.get(id(error))
+        if rule is not None and (rule.title or rule.id):
+            name_rule(error, rule)
+        lines.append(f"{path.resolve()}: {_one_line(error)}")
+    return lines
 
 
 def _references_resolve(rule: Any, collection: SigmaCollection, problems: list[str]) -> bool:
@@ -121,8 +133,15 @@ def _write(output: Any) -> None:
 
 
 def _one_line(error: BaseException) -> str:
-    """The error message on one line."""
-    return " ".join(str(error).split())
+    """The error message on one line.
+
+    The file a SigmaError names at its end is left out: every reported line starts with it.
+    """
+    text = str(error)
+    source = getattr(error, "source", None)
+    if isinstance(error, SigmaError) and source is not None and source.line is None:
+        text = text.removesuffix(f" in {source}")
+    return " ".join(text.split())
 
 
 def _arguments() -> argparse.ArgumentParser:

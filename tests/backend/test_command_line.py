@@ -213,3 +213,36 @@ def test_sigma_sumo_reports_a_correlation_over_a_dropped_correlation_too(tmp_pat
     assert "references rule 'dangling', which" in result.stderr
     assert len(result.stdout.strip().split("\n\n")) == 2, result.stdout
 
+
+INVALID_SIGMA = {
+    "frobnicate.yml": """
+title: Frobnicated image
+id: 10000000-0000-4000-8000-000000000021
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {Image|frobnicate: x}
+  condition: sel
+""",
+    "no_condition.yml": """
+title: Detection without condition
+id: 10000000-0000-4000-8000-000000000022
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {Image|endswith: '\\x.exe'}
+""",
+}
+
+
+def test_sigma_sumo_names_the_title_and_id_of_a_rule_that_is_yaml_but_not_sigma(tmp_path):
+    folder = write_rules(tmp_path / "rules", {**INVALID_SIGMA, "good.yml": RULES["good.yml"]})
+
+    result = run("sigma-sumo", *PIPELINES, str(folder))
+
+    assert result.returncode == 1
+    assert result.stdout.strip().endswith(GOOD_QUERY_END)
+    assert sorted(result.stderr.splitlines()) == [
+        f"{folder.resolve() / 'frobnicate.yml'}: Rule 'Frobnicated image' "
+        "(10000000-0000-4000-8000-000000000021): Unknown modifier 'frobnicate'",
+        f"{folder.resolve() / 'no_condition.yml'}: Rule 'Detection without condition' "
+        "(10000000-0000-4000-8000-000000000022): Sigma rule must contain at least one condition",
+    ]

@@ -2,8 +2,8 @@
 
 `sigma convert` stops the whole run at the first rule file it cannot parse. This command
 converts with the same pipelines, prints one line per file or rule it could not convert
-(path and cause) on standard error, converts all the others, and exits with status 1 if
-anything was reported.
+(path, the rule's title and id when it has them, and cause) on standard error, converts all
+the others, and exits with status 1 if anything was reported.
 """
 import argparse
 import json
@@ -15,10 +15,11 @@ from typing import Any
 import yaml
 from sigma.collection import SigmaCollection
 from sigma.correlations import SigmaCorrelationRule, SigmaRuleReference
-from sigma.exceptions import SigmaError, SigmaRuleLocation
+from sigma.exceptions import SigmaError, SigmaRuleLocation, SigmaRuleNotFoundError
 from sigma.plugins import InstalledSigmaPlugins
 
 from .backend import SumoLogicBackend
+from .rule_checks import name_rule
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def load_rules(inputs: list[Path], file_pattern: str, problems: list[str]) -> SigmaCollection:
-    """Every rule that parses, from files and folders; each failure is added to `problems`."""
+    """Every rule that parses, from files and folders; each failure is added to `problems`.
+
+    A correlation rule that names a rule not loaded is left out and reported, so that one
+    dangling reference does not stop the conversion of the others.
+    """
     collections = []
     for path in SigmaCollection.resolve_paths(inputs, recursion_pattern="**/" + file_pattern):
         try:
@@ -57,13 +62,40 @@ def load_rules(inputs: list[Path], file_pattern: str, problems: list[str]) -> Si
         except (yaml.YAMLError, SigmaError, UnicodeDecodeError) as error:
             problems.append(f"{path.resolve()}: {_one_line(error)}")
             continue
-        problems += [f"{path.resolve()}: {_one_line(error)}" for error in loaded.errors]
+        problems += _load_problems(path, loaded)
         loaded.rules = [rule for rule in loaded.rules if not rule.errors]
         collections.append(loaded)
 
-    merged = SigmaCollection.merge(collections)
-    merged.rules = [rule for rule in merged.rules if _references_resolve(rule, merged, problems)]
-    return merged
+    merged = SigmaCollection.merge(collections, resolve_references=False)
+    kept = _resolvable(merged.rules, problems)
+    # The merge applied the filters to the rules; the backend resolves the references.
+    return SigmaCollection(kept, errors=merged.errors, resolve_references=False)
+
+
+def _resolvable(rules: list[Any], problems: list[str]) -> list[Any]:
+    """The rules left once every correlation that names a rule not kept is reported and dropped.
+
+    Dropping a correlation can strand a correlation over it, so this repeats until none is left.
+    """
+    kept = rules
+    while True:
+        lookup = SigmaCollection(kept, resolve_references=False)
+        resolving = [rule for rule in kept if _references_resolve(rule, lookup, problems)]
+        if len(resolving) == len(kept):
+            return kept
+        kept = resolving
+
+
+def _load_problems(path: Path, loaded: SigmaCollection) -> list[str]:
+    """One line per error of a parsed file, naming the rule when the error belongs to one."""
+    owned = {id(error): rule for rule in loaded.rules for error in rule.errors}
+    lines = []
+    for error in loaded.errors:
+        rule = owned.get(id(error))
+        if rule is not None and (rule.title or rule.id):
+            name_rule(error, rule)
+        lines.append(f"{path.resolve()}: {_one_line(error)}")
+    return lines
 
 
 def _references_resolve(rule: Any, collection: SigmaCollection, problems: list[str]) -> bool:
@@ -76,7 +108,14 @@ def _references_resolve(rule: Any, collection: SigmaCollection, problems: list[s
     for name in names:
         try:
             SigmaRuleReference(name).resolve(collection)
-        except SigmaError as error:
+        except SigmaRuleNotFoundError:
+            error = name_rule(
+                SigmaRuleNotFoundError(
+                    f"references rule '{name}', which is not the name or id of any rule loaded "
+                    "without errors"
+                ),
+                rule,
+            )
             problems.append(f"{rule.source}: {_one_line(error)}")
             return False
     return True
@@ -94,8 +133,15 @@ def _write(output: Any) -> None:
 
 
 def _one_line(error: BaseException) -> str:
-    """The error message on one line."""
-    return " ".join(str(error).split())
+    """The error message on one line.
+
+    The file a SigmaError names at its end is left out: every reported line starts with it.
+    """
+    text = str(error)
+    source = getattr(error, "source", None)
+    if isinstance(error, SigmaError) and source is not None and source.line is None:
+        text = text.removesuffix(f" in {source}")
+    return " ".join(text.split())
 
 
 def _arguments() -> argparse.ArgumentParser:

@@ -37,7 +37,7 @@ from .cidr import network_regex
 from .expressions import Atom, Expression, Negation, conjunction, disjunction
 from .fields import FieldTable
 from .keywords import keyword_search
-from .literals import quoted, regex_literal, strings_match
+from .literals import number_text, quoted, regex_literal, strings_match
 from .regex import search_regex
 
 Node = ConditionItem | ConditionFieldEqualsValueExpression | ConditionValueExpression | None
@@ -143,7 +143,8 @@ class ConditionRenderer:
                 return Atom(f"{alias} matches {regex_literal(network_regex(value.network))}")
             case SigmaCompareExpression():
                 shape = Atom(f"{alias} matches {NUMBER_SHAPE}")
-                compare = Atom(f"num({alias}) {COMPARISONS[value.op]} {value.number.number}")
+                bound = number_text(value.number.number)
+                compare = Atom(f"num({alias}) {COMPARISONS[value.op]} {bound}")
                 return conjunction([shape, compare])
         raise SigmaFeatureNotSupportedByBackendError(
             f"values of type {type(value).__name__} are not supported"
@@ -172,7 +173,7 @@ class ConditionRenderer:
             case SigmaString():
                 return Atom(keyword_search(value))
             case SigmaNumber():
-                return Atom(keyword_search(SigmaString(str(value.number))))
+                return Atom(keyword_search(SigmaString(number_text(value.number))))
             case SigmaQueryExpression():
                 return Atom("(" + value.finalize() + ")")
         raise SigmaFeatureNotSupportedByBackendError(
@@ -196,12 +197,13 @@ def _needs_no_guard(value: SigmaType) -> bool:
 def _as_text(value: SigmaType) -> tuple[SigmaString, bool] | None:
     """A value compared as a string, with whether it is cased; None for every other value.
 
-    Numbers are compared as their text, exactly: parsed field values are text.
+    Numbers are compared as their plain decimal text (`number_text`), exactly: parsed field
+    values are text.
     """
     if isinstance(value, SigmaTimestampPart):
         return None
     if isinstance(value, SigmaString):
         return value, isinstance(value, SigmaCasedString)
     if isinstance(value, SigmaNumber):
-        return SigmaString(str(value.number)), True
+        return SigmaString(number_text(value.number)), True
     return None

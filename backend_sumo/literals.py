@@ -8,6 +8,7 @@ control and non-ASCII characters) is a `\\x{..}` escape. Nothing taken from a ru
 a string or a regex early.
 """
 from collections.abc import Sequence
+from decimal import Decimal
 from functools import cache
 from string import ascii_letters, digits
 
@@ -34,6 +35,23 @@ def string_safe(text: str) -> bool:
     STRING_SAFE` without building a set.
     """
     return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
+
+
+def number_text(number: int | float) -> str:
+    """A Sigma number as plain decimal text: no exponent, the shortest digits that read back.
+
+    This text is what a number is compared with (field values are text in Sumo) and what a
+    `num()` comparison writes, so `0.00001` stays `0.00001`, never Python's `1e-05`, which is
+    neither the text an event holds nor a Sumo number. Integral values are written as integers,
+    as pySigma already reads `10.0` as 10.
+    """
+    if isinstance(number, int):
+        return str(number)
+
+    text = format(Decimal(repr(number)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def hex_escape(char: str) -> str:

@@ -105,6 +105,17 @@ def test_a_value_hidden_behind_a_unicode_escape_is_still_found(tmp_path: Path) -
     assert alerts(rules, path, strict=False) == [("Test rule", 1)]
 
 
+def test_a_decimal_value_is_looked_for_as_its_plain_decimal_text(tmp_path: Path) -> None:
+    rules = compile_text(rule_yaml("""
+        selection:
+            IntegrityLevel: 0.00001
+        condition: selection
+    """))
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"IntegrityLevel": 0.00001}\n{"IntegrityLevel": "1e-05"}\n')
+    assert alerts(rules, path, strict=False) == [("Test rule", 1)]
+
+
 def test_rules_without_literals_turn_the_prefilter_off() -> None:
     rules = compile_text(rule_yaml("""
         selection:

@@ -218,6 +218,38 @@ def test_quoted_number_in_a_rule_matches_a_numeric_field() -> None:
         True, True, False]
 
 
+def test_decimal_numbers_equal_their_plain_decimal_text() -> None:
+    detection = """
+        selection:
+            IntegrityLevel: 0.00001
+        condition: selection
+    """
+    assert verdicts(detection, [
+        {"IntegrityLevel": "0.00001"},
+        {"IntegrityLevel": "1e-05"},
+        {"IntegrityLevel": "0.000010"},
+    ]) == [True, False, False]
+
+
+def test_a_zero_fraction_is_the_integer_pysigma_reads() -> None:
+    detection = """
+        selection:
+            Version: 10.0
+        condition: selection
+    """
+    assert verdicts(detection, [{"Version": "10"}, {"Version": 10}, {"Version": "10.0"}]) == [
+        True, True, False]
+
+
+def test_a_decimal_event_id_selects_events_with_that_text() -> None:
+    detection = """
+        selection:
+            EventID: 0.00001
+        condition: selection
+    """
+    assert verdicts(detection, [{"EventID": "0.00001"}, {"EventID": "1e-05"}]) == [True, False]
+
+
 @pytest.mark.parametrize("modifier, wanted", [
     ("lt", [False, True, False, False, False]),
     ("lte", [True, True, False, False, False]),
@@ -290,6 +322,16 @@ def test_keywords_are_case_insensitive_substrings_of_any_value() -> None:
         {"sekurlsa::": "field names are not searched"},
         {"CommandLine": "sekurlsa:"},
     ]) == [True, True, False, False]
+
+
+def test_a_decimal_keyword_is_searched_as_its_plain_decimal_text() -> None:
+    detection = """
+        keywords:
+            - 0.00001
+        condition: keywords
+    """
+    assert verdicts(detection, [{"Message": "ratio 0.00001 reached"},
+                                {"Message": "ratio 1e-05 reached"}]) == [True, False]
 
 
 def test_keywords_with_all_must_each_occur() -> None:

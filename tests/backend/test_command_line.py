@@ -125,3 +125,124 @@ def test_sigma_sumo_reports_one_line_per_broken_file_and_converts_the_rest(tmp_p
     for name, cause in expected.items():
         if name in RULES or name in extra:
             assert any(f"{name}: " in line and cause in line for line in lines), (name, lines)
+
+
+SEVERAL_GOOD = """
+title: Rundll32 started
+id: 10000000-0000-4000-8000-000000000011
+name: rundll32_started
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {Image|endswith: '\\rundll32.exe'}
+  condition: sel
+---
+title: Regsvr32 started
+id: 10000000-0000-4000-8000-000000000012
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {Image|endswith: '\\regsvr32.exe'}
+  condition: sel
+---
+title: Many rundll32 starts
+id: 10000000-0000-4000-8000-000000000013
+correlation:
+  type: event_count
+  rules: [rundll32_started]
+  group-by: [Computer]
+  timespan: 5m
+  condition: {gte: 3}
+"""
+DANGLING_CORRELATION = """
+title: Dangling correlation
+id: 10000000-0000-4000-8000-000000000014
+name: dangling
+correlation:
+  type: event_count
+  rules: [does_not_exist]
+  group-by: [Computer]
+  timespan: 5m
+  condition: {gte: 3}
+"""
+CORRELATION_OF_THE_DANGLING = """
+title: Correlation over the dangling one
+id: 10000000-0000-4000-8000-000000000015
+correlation:
+  type: event_count
+  rules: [dangling]
+  group-by: [Computer]
+  timespan: 1h
+  condition: {gte: 2}
+"""
+
+
+def test_sigma_sumo_reports_a_correlation_naming_a_missing_rule_and_converts_the_rest(tmp_path):
+    folder = write_rules(
+        tmp_path / "rules", {"several.yml": SEVERAL_GOOD, "dangling.yml": DANGLING_CORRELATION}
+    )
+
+    result = run("sigma-sumo", *PIPELINES, str(folder))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"{folder.resolve() / 'dangling.yml'}: Rule 'Dangling correlation' "
+        "(10000000-0000-4000-8000-000000000014): references rule 'does_not_exist', which is "
+        "not the name or id of any rule loaded without errors"
+    ]
+    # The base rule of the correlation is output only inside it (`generate` is false).
+    regsvr32, correlation = result.stdout.strip().split("\n\n")
+    assert regsvr32.endswith(r'Image matches /(?is)^.*\\regsvr32\.exe$/')
+    assert GOOD_QUERY_END in correlation and "| where event_count >= 3" in correlation
+
+
+def test_sigma_sumo_reports_a_correlation_over_a_dropped_correlation_too(tmp_path):
+    folder = write_rules(tmp_path / "rules", {
+        "several.yml": SEVERAL_GOOD,
+        "dangling.yml": DANGLING_CORRELATION,
+        "over_dangling.yml": CORRELATION_OF_THE_DANGLING,
+    })
+
+    result = run("sigma-sumo", *PIPELINES, str(folder))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert [line.split(": ", 2)[1] for line in result.stderr.splitlines()] == [
+        "Rule 'Dangling correlation' (10000000-0000-4000-8000-000000000014)",
+        "Rule 'Correlation over the dangling one' (10000000-0000-4000-8000-000000000015)",
+    ]
+    assert "references rule 'dangling', which" in result.stderr
+    assert len(result.stdout.strip().split("\n\n")) == 2, result.stdout
+
+
+INVALID_SIGMA = {
+    "frobnicate.yml": """
+title: Frobnicated image
+id: 10000000-0000-4000-8000-000000000021
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {Image|frobnicate: x}
+  condition: sel
+""",
+    "no_condition.yml": """
+title: Detection without condition
+id: 10000000-0000-4000-8000-000000000022
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {Image|endswith: '\\x.exe'}
+""",
+}
+
+
+def test_sigma_sumo_names_the_title_and_id_of_a_rule_that_is_yaml_but_not_sigma(tmp_path):
+    folder = write_rules(tmp_path / "rules", {**INVALID_SIGMA, "good.yml": RULES["good.yml"]})
+
+    result = run("sigma-sumo", *PIPELINES, str(folder))
+
+    assert result.returncode == 1
+    assert result.stdout.strip().endswith(GOOD_QUERY_END)
+    assert sorted(result.stderr.splitlines()) == [
+        f"{folder.resolve() / 'frobnicate.yml'}: Rule 'Frobnicated image' "
+        "(10000000-0000-4000-8000-000000000021): Unknown modifier 'frobnicate'",
+        f"{folder.resolve() / 'no_condition.yml'}: Rule 'Detection without condition' "
+        "(10000000-0000-4000-8000-000000000022): Sigma rule must contain at least one condition",
+    ]

@@ -17,7 +17,7 @@ from sigma.conditions import (
 )
 from sigma.types import SigmaCasedString, SigmaNumber, SigmaString
 
-from .event import Event, fold_case
+from .event import Event, fold_case, number_text
 
 DISPATCH_FIELDS: tuple[str, ...] = ("EventID", "Channel")
 
@@ -50,7 +50,7 @@ def required_values(node: Any, field: str) -> frozenset[str] | None:
 
 def _exact_text(value: Any) -> frozenset[str] | None:
     if isinstance(value, SigmaNumber):
-        return frozenset([str(value.number)])
+        return frozenset([number_text(value.number)])
     if (isinstance(value, SigmaString) and not isinstance(value, SigmaCasedString)
             and not value.contains_special() and not value.contains_placeholder()):
         return frozenset([fold_case("".join(value.s))])  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ only once.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Iterator
 
 from .errors import EventSource
@@ -69,6 +70,18 @@ def value_texts(value: Any) -> tuple[str, ...]:
         return tuple(text for item in value if not isinstance(item, list)
                      for text in value_texts(item))
     return (scalar_text(value),)
+
+
+def number_text(number: int | float) -> str:
+    """The text a rule's number is compared and searched as: plain decimal, never an exponent.
+
+    The shortest digits that read back as the same float (`0.00001`, not `1e-05`); an integral
+    value is its integer digits, which is also what pySigma makes of `10.0`.
+    """
+    if isinstance(number, int):
+        return str(number)
+    text = f"{Decimal(repr(number)).normalize():f}"
+    return "0" if text == "-0" else text
 
 
 def scalar_text(value: Any) -> str:

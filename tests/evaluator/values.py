@@ -36,7 +36,7 @@ from sigma.types import (
     TimestampPart,
 )
 
-from .event import MISSING, Event, fold_case
+from .event import MISSING, Event, fold_case, number_text
 from .matchers import Matcher, any_of
 from .timestamps import parse_timestamp, to_datetime
 
@@ -77,7 +77,7 @@ def field_matcher(field: str, value: SigmaType, placeholders: Placeholders) -> M
         return _time_part_matcher(field, value.timestamp_part, int(value.number))
 
     if isinstance(value, SigmaNumber):
-        text = str(value.number)
+        text = number_text(value.number)
         return _field_text_matcher(field, text.__eq__, cased=True)
 
     if isinstance(value, SigmaCompareExpression):
@@ -128,7 +128,7 @@ def keyword_text(value: SigmaNumber | SigmaBool) -> str:
     """The text a number or boolean keyword is searched as."""
     if isinstance(value, SigmaBool):
         return "true" if value else "false"
-    return str(value.number)
+    return number_text(value.number)
 
 
 def as_substring(value: SigmaString) -> SigmaString:

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from sigma.backends.sumo.correlation import correlation_fields, render_correlation
+from sigma.backends.sumo.correlation import correlation_fields
 from sigma.backends.sumo.search import FieldExtraction, SumoSearch
 from sigma.collection import SigmaCollection
 from sigma.exceptions import (
@@ -13,6 +13,7 @@ from sigma.exceptions import (
     SigmaFeatureNotSupportedByBackendError,
 )
 
+from .rendering import render_correlation
 from .rules import EDGE, SECOND, correlation
 from .sumo_simulator import event, run
 

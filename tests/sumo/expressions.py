@@ -1,17 +1,20 @@
-"""Expressions inside a stage: a junction of negations of comparisons over values and calls.
+"""Expressions inside a stage: a junction of negations of comparisons of arithmetic on values.
 
-All operands of one junction are joined by the same word, `and` or `or`; parentheses group
-anything else.
+All operands of one junction are joined by the same word, `and` or `or`. Arithmetic follows
+the precedence the Sumo docs give: `*` and `/` before `+` and `-`, each level left to right.
+They do not place `%`, so `%` is refused next to any other operator unless parentheses make the
+order plain. Parentheses group anything else.
 """
 import re
 from collections.abc import Callable
 
 from . import lexer
 from .errors import SumoSyntaxError
-from .functions import FUNCTIONS, arity
+from .functions import BOOLEAN, FUNCTIONS, TEXT, arity
 from .lexer import Token
 from .nodes import (
     And,
+    Arithmetic,
     Call,
     Compare,
     Expr,
@@ -32,7 +35,7 @@ def is_boolean(node: Expr) -> bool:
     """Whether the node yields true or false, so it can be a condition."""
     if isinstance(node, (Compare, Matches, In, Not, And, Or)):
         return True
-    return isinstance(node, Call) and FUNCTIONS[node.function].boolean
+    return isinstance(node, Call) and FUNCTIONS[node.function].result == BOOLEAN
 
 
 def parse_condition(tokens: TokenStream, where: str) -> Expr:
@@ -122,12 +125,12 @@ def _negation(tokens: TokenStream) -> Expr:
 
 
 def _comparison(tokens: TokenStream) -> Expr:
-    left = _operand(tokens)
+    left = _arithmetic(tokens)
     token = tokens.peek()
 
     if token.kind == lexer.OPERATOR:
         tokens.advance()
-        right = _operand(tokens)
+        right = _arithmetic(tokens)
         if tokens.peek().kind == lexer.OPERATOR:
             raise tokens.fail("comparisons cannot be chained; parenthesise each one")
         return Compare(token.text, left, right)
@@ -161,6 +164,64 @@ def _pattern(tokens: TokenStream) -> String | Regex:
             ) from None
         return Regex(pattern.value)
     raise tokens.fail(f"`matches` takes a quoted pattern or a /regex/, found {describe(pattern)}")
+
+
+def _arithmetic(tokens: TokenStream) -> Expr:
+    """Sums of products of operands; a `%` must be the only operator outside parentheses."""
+    operators: list[Token] = []
+    node = _sum(tokens, operators)
+
+    modulo = [token for token in operators if token.text == "%"]
+    if modulo and len(operators) > 1:
+        raise tokens.fail(
+            "`%` next to other arithmetic without parentheses; the Sumo docs do not say how "
+            "tightly `%` binds",
+            modulo[0],
+        )
+    return node
+
+
+def _sum(tokens: TokenStream, operators: list[Token]) -> Expr:
+    node = _product(tokens, operators)
+    while tokens.peek().kind == lexer.MINUS or _at_arithmetic(tokens, "+"):
+        operator = tokens.advance()
+        operators.append(operator)
+        node = _arithmetic_node(tokens, operator, node, _product(tokens, operators))
+    return node
+
+
+def _product(tokens: TokenStream, operators: list[Token]) -> Expr:
+    node = _operand(tokens)
+    while _at_arithmetic(tokens, "*/%"):
+        operator = tokens.advance()
+        operators.append(operator)
+        node = _arithmetic_node(tokens, operator, node, _operand(tokens))
+    return node
+
+
+def _at_arithmetic(tokens: TokenStream, operators: str) -> bool:
+    token = tokens.peek()
+    return token.kind == lexer.ARITHMETIC and token.text in operators
+
+
+def _arithmetic_node(tokens: TokenStream, operator: Token, left: Expr, right: Expr) -> Expr:
+    """`left <operator> right`, once both are values arithmetic can take."""
+    for operand in (left, right):
+        if is_boolean(operand):
+            raise tokens.fail(f"an operand of `{operator.text}` is a boolean expression", operator)
+        if isinstance(operand, String):
+            raise tokens.fail(
+                f"a string cannot be an operand of `{operator.text}`; Sumo has no string "
+                "operators",
+                operator,
+            )
+        if isinstance(operand, Call) and FUNCTIONS[operand.function].result == TEXT:
+            raise tokens.fail(
+                f"`{operand.function}` yields text, which cannot be an operand of "
+                f"`{operator.text}`",
+                operator,
+            )
+    return Arithmetic(operator.text, left, right)
 
 
 def _literal_list(tokens: TokenStream) -> tuple[String | Number, ...]:
@@ -208,6 +269,8 @@ def _operand(tokens: TokenStream) -> Expr:
         return Field(token.text)
     if token.kind == lexer.REGEX:
         raise tokens.fail("a /regex/ literal only follows `matches`")
+    if token.kind == lexer.ARITHMETIC and token.text == "/":
+        raise tokens.fail("`/` with no value before it; a /regex/ literal only follows `matches`")
     raise tokens.fail(f"expected a value, found {describe(token)}")
 
 
@@ -232,4 +295,6 @@ def _call(tokens: TokenStream) -> Call:
             f"not {len(arguments)}",
             token,
         )
+    if token.text == "if" and not is_boolean(arguments[0]):
+        raise tokens.fail("the first argument of `if` is not a boolean expression", token)
     return Call(token.text, arguments)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from .nodes import (
     AggregateStage,
     And,
+    Arithmetic,
     AssignStage,
     Call,
     Compare,
@@ -118,7 +119,7 @@ def _fields(node: Expr) -> Iterator[str]:
     elif isinstance(node, Call):
         for argument in node.arguments:
             yield from _fields(argument)
-    elif isinstance(node, Compare):
+    elif isinstance(node, (Arithmetic, Compare)):
         yield from _fields(node.left)
         yield from _fields(node.right)
     elif isinstance(node, (Matches, In)):

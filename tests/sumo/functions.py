@@ -1,34 +1,42 @@
-"""The functions and aggregates the checker knows, with the number of arguments each takes."""
+"""The functions and aggregates the checker knows, with the arguments and result of each."""
 from dataclasses import dataclass
+
+# What a function yields: a condition, a number, text, or whatever its arguments give.
+BOOLEAN = "boolean"
+NUMBER = "number"
+TEXT = "text"
+ANY = "any"
 
 
 @dataclass(frozen=True)
 class Function:
-    """A function allowed in expressions: its arity and whether it yields a boolean."""
+    """A function allowed in expressions: its arity and the kind of value it yields."""
 
     min_args: int
     max_args: int | None
-    boolean: bool
+    result: str
 
 
 FUNCTIONS: dict[str, Function] = {
-    "isNull": Function(1, 1, True),
-    "isEmpty": Function(1, 1, True),
-    "isBlank": Function(1, 1, True),
-    "isPrivateIP": Function(1, 1, True),
-    "isPublicIP": Function(1, 1, True),
-    "isValidIP": Function(1, 1, True),
-    "compareCIDRPrefix": Function(3, 3, True),
-    "contains": Function(2, 2, True),
-    "getCIDRPrefix": Function(2, 2, False),
-    "maskFromCIDR": Function(1, 1, False),
-    "toLowerCase": Function(1, 1, False),
-    "toUpperCase": Function(1, 1, False),
-    "num": Function(1, 1, False),
-    "toLong": Function(1, 1, False),
-    "round": Function(1, 2, False),
-    "formatDate": Function(1, 3, False),
-    "if": Function(3, 3, False),
+    "isNull": Function(1, 1, BOOLEAN),
+    "isEmpty": Function(1, 1, BOOLEAN),
+    "isBlank": Function(1, 1, BOOLEAN),
+    "isPrivateIP": Function(1, 1, BOOLEAN),
+    "isPublicIP": Function(1, 1, BOOLEAN),
+    "isValidIP": Function(1, 1, BOOLEAN),
+    "compareCIDRPrefix": Function(3, 3, BOOLEAN),
+    "contains": Function(2, 2, BOOLEAN),
+    "getCIDRPrefix": Function(2, 2, TEXT),
+    "maskFromCIDR": Function(1, 1, TEXT),
+    "toLowerCase": Function(1, 1, TEXT),
+    "toUpperCase": Function(1, 1, TEXT),
+    "num": Function(1, 1, NUMBER),
+    "toLong": Function(1, 1, NUMBER),
+    "round": Function(1, 2, NUMBER),
+    # The larger of two numbers. Outside a grouping stage `max` is this, not the aggregate.
+    "max": Function(2, 2, NUMBER),
+    "formatDate": Function(1, 3, TEXT),
+    "if": Function(3, 3, ANY),
 }
 
 # Aggregates of a grouping stage: the fewest and most arguments each takes.

@@ -68,6 +68,15 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Arithmetic:
+    """`left <operator> right` with one of `+ - * / %`."""
+
+    operator: str
+    left: "Expr"
+    right: "Expr"
+
+
+@dataclass(frozen=True)
 class Compare:
     """`left <operator> right` with one of `= == != <> < <= > >=`."""
 
@@ -107,7 +116,9 @@ class Or:
     operands: tuple["Expr", ...]
 
 
-Expr = Union[Field, String, Number, Regex, Call, Compare, Matches, In, Not, And, Or]
+Expr = Union[
+    Field, String, Number, Regex, Call, Arithmetic, Compare, Matches, In, Not, And, Or
+]
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,8 @@ def _fields(tokens: TokenStream) -> FieldsStage:
 
 def _assignment(tokens: TokenStream) -> AssignStage:
     head = tokens.peek()
-    if head.kind == lexer.NAME and tokens.peek(1).kind != lexer.LPAREN:
+    expression_goes_on = (lexer.LPAREN, lexer.ARITHMETIC, lexer.MINUS)
+    if head.kind == lexer.NAME and tokens.peek(1).kind not in expression_goes_on:
         if not tokens.at_word("as", ahead=1):
             raise tokens.fail(f"`{head.text}` is not a stage operator this checker knows")
     expression = parse_expression(tokens)

@@ -93,7 +93,9 @@ def test_a_field_named_like_a_query_word_is_quoted():
     condition: {gte: 2}
 """))
 
-    query = render_correlation(rule, [("failed_logon", logon_search("4625", "by"))])
+    search = SumoSearch(SCOPE, (FieldExtraction("EventData.by", '%"by"'),), None)
+
+    query = render_correlation(rule, [("failed_logon", search)])
 
     assert 'window_start_ms, %"by"\n' in query
 

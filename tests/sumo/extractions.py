@@ -1,9 +1,17 @@
-"""Stages that extract fields from text: `json`."""
+"""Stages that extract fields from text: `json` and `parse regex`."""
 import re
 
 from . import lexer
-from .nodes import JsonStage
-from .token_stream import TokenStream
+from .capture_groups import capture_groups
+from .errors import SumoSyntaxError
+from .lexer import Token
+from .nodes import JsonStage, ParseRegexStage
+from .re2 import NotRE2Error, check_re2
+from .token_stream import TokenStream, describe
+
+# Sumo's rule for the names of extracted fields: letters, digits and `_`, with a letter or
+# digit at both ends.
+_EXTRACTED_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_]*[A-Za-z0-9])?")
 
 _JSON_PATH_SEGMENT = re.compile(
     r"""(?:[^.\[\]'"\s]+|\[(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\d+|\*)\])+"""
@@ -13,12 +21,7 @@ _JSON_PATH_SEGMENT = re.compile(
 def parse_json(tokens: TokenStream) -> JsonStage:
     """`json [field=<source>] "path", ... [as name, ...] [nodrop]`, from the word `json` on."""
     tokens.advance()
-    source = None
-    if tokens.at_word("field") and tokens.peek(1).kind == lexer.OPERATOR:
-        tokens.advance()
-        if tokens.advance().text != "=":
-            raise tokens.fail("`json field` takes `=`", tokens.peek(-1))
-        source = tokens.field_name("the field `json` reads")
+    source = _source(tokens, "json")
 
     paths = [_json_path(tokens)]
     while tokens.peek().kind == lexer.COMMA:
@@ -41,6 +44,75 @@ def parse_json(tokens: TokenStream) -> JsonStage:
     if nodrop:
         tokens.advance()
     return JsonStage(source, tuple(paths), tuple(names), nodrop)
+
+
+def parse_regex(tokens: TokenStream) -> ParseRegexStage:
+    """`parse regex [field=<source>] "pattern" [multi]`, from the word `parse` on.
+
+    The pattern is the text between the quotes as written: a backslash stays in it for the
+    regex to read, as in the Sumo docs' examples. It must hold at least one named group, no
+    unnamed capturing group and no named group inside another, as those docs require.
+    """
+    tokens.advance()
+    if not tokens.at_word("regex"):
+        raise tokens.fail(f"expected `regex` after `parse`, found {describe(tokens.peek())}")
+    tokens.advance()
+    source = _source(tokens, "parse regex")
+
+    pattern = tokens.expect(lexer.STRING, "a quoted regular expression")
+    names = _group_names(tokens, pattern)
+
+    multi = tokens.at_word("multi")
+    if multi:
+        tokens.advance()
+    return ParseRegexStage(source, pattern.text[1:-1], names, multi)
+
+
+def _source(tokens: TokenStream, stage: str) -> str | None:
+    """The field after `field=`, if the stage names one."""
+    if not (tokens.at_word("field") and tokens.peek(1).kind == lexer.OPERATOR):
+        return None
+    tokens.advance()
+    if tokens.advance().text != "=":
+        raise tokens.fail(f"`{stage} field` takes `=`", tokens.peek(-1))
+    return tokens.field_name(f"the field `{stage}` reads")
+
+
+def _group_names(tokens: TokenStream, pattern: Token) -> tuple[str, ...]:
+    """The fields a `parse regex` pattern extracts: the names of its groups."""
+    body = pattern.text[1:-1]
+
+    def fail_at(message: str, offset: int) -> SumoSyntaxError:
+        return SumoSyntaxError(message, tokens.text, pattern.offset + 1 + offset)
+
+    try:
+        check_re2(body)
+    except NotRE2Error as error:
+        raise fail_at(f"`parse regex` pattern is not RE2: {error.message}", error.offset) from None
+
+    names: list[str] = []
+    for group in capture_groups(body):
+        if group.name is None:
+            raise fail_at(
+                "`parse regex` takes no unnamed capturing group; write (?:...) or name it",
+                group.offset,
+            )
+        if group.inside_named:
+            raise fail_at(
+                "`parse regex` does not support a named group inside another", group.offset
+            )
+        if not _EXTRACTED_NAME.fullmatch(group.name):
+            raise fail_at(
+                f"the field name {group.name!r} must start and end with a letter or digit",
+                group.offset,
+            )
+        if group.name.lower() in (n.lower() for n in names):
+            raise fail_at(f"two groups extract into the field {group.name}", group.offset)
+        names.append(group.name)
+
+    if not names:
+        raise fail_at("`parse regex` needs at least one named group (?<name>...)", 0)
+    return tuple(names)
 
 
 def _json_path(tokens: TokenStream) -> str:

@@ -1,8 +1,9 @@
 """Every field a stage reads must exist at that stage: Sumo rejects a query naming a missing one.
 
-Fields come from the message's built-in metadata, from `json` extractions, assignments and
-`timeslice`; a grouping stage keeps only its group-by fields and its aggregates. Sumo field
-names are compared without regard to case, as Sumo does.
+Fields come from the message's built-in metadata, from `json` and `parse regex` extractions,
+assignments and `timeslice`; a grouping stage keeps only its group-by fields and its aggregates,
+and `fields` only the fields it names. Sumo field names are compared without regard to case, as
+Sumo does.
 """
 from collections.abc import Iterator
 
@@ -21,6 +22,7 @@ from .nodes import (
     Matches,
     Not,
     Or,
+    ParseRegexStage,
     Query,
     SortStage,
     TimesliceStage,
@@ -73,7 +75,9 @@ def check_field_references(query: Query) -> None:
 
 def _reads(stage: object) -> Iterator[str]:
     """The field names a stage reads."""
-    if isinstance(stage, WhereStage):
+    if isinstance(stage, (JsonStage, ParseRegexStage)):
+        yield stage.source or "_raw"
+    elif isinstance(stage, WhereStage):
         yield from _fields(stage.condition)
     elif isinstance(stage, AssignStage):
         yield from _fields(stage.expression)
@@ -93,6 +97,8 @@ def _defined_after(stage: object, defined: set[str]) -> set[str] | None:
     if isinstance(stage, JsonStage):
         names = stage.names or tuple(path.rsplit(".", 1)[-1] for path in stage.paths)
         return defined | {name.lower() for name in names}
+    if isinstance(stage, ParseRegexStage):
+        return defined | {name.lower() for name in stage.names}
     if isinstance(stage, AssignStage):
         return defined | {stage.name.lower()}
     if isinstance(stage, TimesliceStage):

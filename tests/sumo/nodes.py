@@ -132,6 +132,16 @@ class JsonStage:
 
 
 @dataclass(frozen=True)
+class ParseRegexStage:
+    """`parse regex [field=<source>] "pattern" [multi]`; `names` are its named groups."""
+
+    source: str | None
+    pattern: str
+    names: tuple[str, ...]
+    multi: bool
+
+
+@dataclass(frozen=True)
 class WhereStage:
     condition: Expr
 
@@ -187,7 +197,14 @@ class FieldsStage:
 
 
 Stage = Union[
-    JsonStage, WhereStage, AssignStage, TimesliceStage, AggregateStage, SortStage, FieldsStage
+    JsonStage,
+    ParseRegexStage,
+    WhereStage,
+    AssignStage,
+    TimesliceStage,
+    AggregateStage,
+    SortStage,
+    FieldsStage,
 ]
 
 

@@ -1,11 +1,12 @@
 """The entry points of the checker: parse a whole query, or parse it and check its fields.
 
-The grammar accepts a scope (keyword expression) and the stages `json`, `where`,
-`<expr> as <name>`, `timeslice`, the aggregates `count`, `count_distinct`, `min`, `max`,
-`sum`, `avg`, `pct` (with `as` and `by`), `sort by` and `fields`; expressions hold
-comparisons, `matches`, `in`, arithmetic and the functions of `functions.py`. Anything else,
-including Sumo syntax that the backend has no reason to write, is rejected: the parser is a
-well-formedness check of generated text, not a full Sumo grammar.
+The grammar accepts a scope (keyword expression) and the stages `json`,
+`parse regex [field=...] "..." [multi]`, `where`, `<expr> as <name>`, `timeslice`, the
+aggregates `count`, `count_distinct`, `min`, `max`, `sum`, `avg`, `pct` (with `as` and `by`),
+`sort by` and `fields`; expressions hold comparisons, `matches`, `in`, arithmetic and the
+functions of `functions.py`. Anything else, including Sumo syntax that the backend has no
+reason to write, is rejected: the parser is a well-formedness check of generated text, not a
+full Sumo grammar.
 """
 from . import lexer
 from .errors import SumoSyntaxError

@@ -3,7 +3,7 @@ import re
 
 from . import lexer
 from .expressions import parse_arguments, parse_condition, parse_expression
-from .extractions import parse_json
+from .extractions import parse_json, parse_regex
 from .functions import AGGREGATES, arity
 from .nodes import (
     Aggregate,
@@ -31,6 +31,8 @@ def parse_stage(tokens: TokenStream) -> Stage:
     word = head.text.lower() if head.kind == lexer.NAME else ""
     if word == "json":
         stage: Stage = parse_json(tokens)
+    elif word == "parse":
+        stage = parse_regex(tokens)
     elif word == "where":
         tokens.advance()
         stage = WhereStage(parse_condition(tokens, "`where`"))

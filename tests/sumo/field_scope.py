@@ -50,17 +50,22 @@ DEFAULT_AGGREGATE_NAMES = {
 
 
 class UndefinedFieldError(ValueError):
-    """A stage reads a field no earlier stage defines; `stage` counts stages from 1."""
+    """A stage reads a field that does not exist there; `stage` counts stages from 1.
 
-    def __init__(self, field: str, stage: int) -> None:
+    `dropped_by` names the earlier stage that removed the field, if one did.
+    """
+
+    def __init__(self, field: str, stage: int, dropped_by: str | None = None) -> None:
         self.field = field
         self.stage = stage
-        super().__init__(f"stage {stage} reads the field {field!r}, which no earlier stage defines")
+        why = f"{dropped_by} does not keep" if dropped_by else "no earlier stage defines"
+        super().__init__(f"stage {stage} reads the field {field!r}, which {why}")
 
 
 def check_field_references(query: Query) -> None:
-    """Raise UndefinedFieldError for the first field read before anything defines it."""
+    """Raise UndefinedFieldError for the first field read where it does not exist."""
     defined: set[str] | None = set(BUILT_IN_FIELDS)
+    dropped_by: dict[str, str] = {}
 
     for number, stage in enumerate(query.stages, start=1):
         if defined is None:
@@ -68,9 +73,13 @@ def check_field_references(query: Query) -> None:
 
         for name in _reads(stage):
             if name.lower() not in defined:
-                raise UndefinedFieldError(name, number)
+                raise UndefinedFieldError(name, number, dropped_by.get(name.lower()))
 
-        defined = _defined_after(stage, defined)
+        after = _defined_after(stage, defined)
+        if after is not None:
+            remover = "the `fields` list" if isinstance(stage, FieldsStage) else "the aggregation"
+            dropped_by.update((name, f"{remover} in stage {number}") for name in defined - after)
+        defined = after
 
 
 def _reads(stage: object) -> Iterator[str]:

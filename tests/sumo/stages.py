@@ -10,7 +10,9 @@ from .nodes import (
     AggregateStage,
     AssignStage,
     Expr,
+    Field,
     FieldsStage,
+    Number,
     SortKey,
     SortStage,
     Stage,
@@ -94,6 +96,10 @@ def _aggregate(tokens: TokenStream) -> Aggregate:
     low, high = AGGREGATES[function]
     if len(arguments) < low or (high is not None and len(arguments) > high):
         raise tokens.fail(f"`{function}` takes {arity(low, high)}", token)
+    if arguments and not isinstance(arguments[0], Field):
+        raise tokens.fail(f"`{function}` aggregates a field, not an expression", token)
+    if function == "pct" and not all(isinstance(a, Number) for a in arguments[1:]):
+        raise tokens.fail("`pct` takes a field, then percentiles as plain numbers", token)
 
     name = None
     if tokens.at_word("as"):

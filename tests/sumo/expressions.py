@@ -1,20 +1,18 @@
 """Expressions inside a stage: a junction of negations of comparisons of arithmetic on values.
 
-All operands of one junction are joined by the same word, `and` or `or`. Arithmetic follows
-the precedence the Sumo docs give: `*` and `/` before `+` and `-`, each level left to right.
-They do not place `%`, so `%` is refused next to any other operator unless parentheses make the
-order plain. Parentheses group anything else.
+All operands of one junction are joined by the same word, `and` or `or`; parentheses group
+anything else.
 """
 import re
 from collections.abc import Callable
 
 from . import lexer
 from .errors import SumoSyntaxError
-from .functions import BOOLEAN, FUNCTIONS, TEXT, arity
+from .arithmetic import parse_arithmetic
+from .functions import FUNCTIONS, arity
 from .lexer import Token
 from .nodes import (
     And,
-    Arithmetic,
     Call,
     Compare,
     Expr,
@@ -29,13 +27,7 @@ from .nodes import (
 )
 from .re2 import NotRE2Error, check_re2
 from .token_stream import KEYWORDS, TokenStream, describe
-
-
-def is_boolean(node: Expr) -> bool:
-    """Whether the node yields true or false, so it can be a condition."""
-    if isinstance(node, (Compare, Matches, In, Not, And, Or)):
-        return True
-    return isinstance(node, Call) and FUNCTIONS[node.function].result == BOOLEAN
+from .value_kinds import is_boolean
 
 
 def parse_condition(tokens: TokenStream, where: str) -> Expr:
@@ -125,12 +117,12 @@ def _negation(tokens: TokenStream) -> Expr:
 
 
 def _comparison(tokens: TokenStream) -> Expr:
-    left = _arithmetic(tokens)
+    left = parse_arithmetic(tokens, _operand)
     token = tokens.peek()
 
     if token.kind == lexer.OPERATOR:
         tokens.advance()
-        right = _arithmetic(tokens)
+        right = parse_arithmetic(tokens, _operand)
         if tokens.peek().kind == lexer.OPERATOR:
             raise tokens.fail("comparisons cannot be chained; parenthesise each one")
         return Compare(token.text, left, right)
@@ -164,64 +156,6 @@ def _pattern(tokens: TokenStream) -> String | Regex:
             ) from None
         return Regex(pattern.value)
     raise tokens.fail(f"`matches` takes a quoted pattern or a /regex/, found {describe(pattern)}")
-
-
-def _arithmetic(tokens: TokenStream) -> Expr:
-    """Sums of products of operands; a `%` must be the only operator outside parentheses."""
-    operators: list[Token] = []
-    node = _sum(tokens, operators)
-
-    modulo = [token for token in operators if token.text == "%"]
-    if modulo and len(operators) > 1:
-        raise tokens.fail(
-            "`%` next to other arithmetic without parentheses; the Sumo docs do not say how "
-            "tightly `%` binds",
-            modulo[0],
-        )
-    return node
-
-
-def _sum(tokens: TokenStream, operators: list[Token]) -> Expr:
-    node = _product(tokens, operators)
-    while tokens.peek().kind == lexer.MINUS or _at_arithmetic(tokens, "+"):
-        operator = tokens.advance()
-        operators.append(operator)
-        node = _arithmetic_node(tokens, operator, node, _product(tokens, operators))
-    return node
-
-
-def _product(tokens: TokenStream, operators: list[Token]) -> Expr:
-    node = _operand(tokens)
-    while _at_arithmetic(tokens, "*/%"):
-        operator = tokens.advance()
-        operators.append(operator)
-        node = _arithmetic_node(tokens, operator, node, _operand(tokens))
-    return node
-
-
-def _at_arithmetic(tokens: TokenStream, operators: str) -> bool:
-    token = tokens.peek()
-    return token.kind == lexer.ARITHMETIC and token.text in operators
-
-
-def _arithmetic_node(tokens: TokenStream, operator: Token, left: Expr, right: Expr) -> Expr:
-    """`left <operator> right`, once both are values arithmetic can take."""
-    for operand in (left, right):
-        if is_boolean(operand):
-            raise tokens.fail(f"an operand of `{operator.text}` is a boolean expression", operator)
-        if isinstance(operand, String):
-            raise tokens.fail(
-                f"a string cannot be an operand of `{operator.text}`; Sumo has no string "
-                "operators",
-                operator,
-            )
-        if isinstance(operand, Call) and FUNCTIONS[operand.function].result == TEXT:
-            raise tokens.fail(
-                f"`{operand.function}` yields text, which cannot be an operand of "
-                f"`{operator.text}`",
-                operator,
-            )
-    return Arithmetic(operator.text, left, right)
 
 
 def _literal_list(tokens: TokenStream) -> tuple[String | Number, ...]:

@@ -168,14 +168,14 @@ BROKEN = {
         "`%` next to other arithmetic without parentheses",
     ),
     "arithmetic on a string": (
-        broken("num(window_phase) * 150000", '"0" * 150000'), "a string cannot be an operand"
+        broken("num(window_phase) * 150000", '"0" * 150000'), "an operand of `*` is a string"
     ),
     "arithmetic on a condition": (
         broken("num(window_phase) * 150000", "(window_phase = 1) * 150000"),
         "an operand of `*` is a boolean expression",
     ),
     "arithmetic on text": (
-        broken("num(window_phase)", "toLowerCase(window_phase)"), "`toLowerCase` yields text"
+        broken("num(window_phase)", "toLowerCase(window_phase)"), "an operand of `*` is text from `toLowerCase`"
     ),
     "aggregate reading an undefined field": (
         broken("count_distinct(QueryName)", "count_distinct(QueryNames)"),

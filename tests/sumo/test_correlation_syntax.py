@@ -175,7 +175,8 @@ BROKEN = {
         "an operand of `*` is a boolean expression",
     ),
     "arithmetic on text": (
-        broken("num(window_phase)", "toLowerCase(window_phase)"), "an operand of `*` is text from `toLowerCase`"
+        broken("num(window_phase)", "toLowerCase(window_phase)"),
+        "an operand of `*` is text from `toLowerCase`",
     ),
     "aggregate reading an undefined field": (
         broken("count_distinct(QueryName)", "count_distinct(QueryNames)"),

@@ -5,10 +5,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from sigma.backends.sumo import SumoLogicBackend
 from sigma.collection import SigmaCollection
 
 from tests.correlation import sumo_simulator
+from tests.sumo import check_query
 
 from .conversion import RESOLVER
 
@@ -124,3 +126,19 @@ def test_correlation_over_an_unknown_rule_names_the_missing_reference(tmp_path):
 
     assert run.returncode != 0
     assert "nope" in run.stdout + run.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the json stage names a group-by field it adds for the correlation bare, so a name "
+    "such as src-ip breaks the query",
+)
+def test_a_group_by_field_outside_plain_names_is_extracted_under_a_name_sumo_reads():
+    text = BASE + "---\n" + CORRELATION.replace("GENERATE", "false").replace(
+        "group-by: [Computer]", "group-by: [src-ip]"
+    )
+    backend = SumoLogicBackend(RESOLVER.resolve(["sumo_json"]))
+
+    query = backend.convert(SigmaCollection.from_yaml(text))[0]
+
+    check_query(query)

@@ -125,7 +125,9 @@ def test_a_query_that_fails_the_syntax_check_turns_the_file_malformed() -> None:
     checked = check_queries(run, check_query)
 
     assert [outcome.status for outcome in checked.outcomes] == [CONVERTED, MALFORMED]
-    assert list(checked.groups(MALFORMED)) == ["unterminated string: no closing double quote"]
+    assert list(checked.groups(MALFORMED)) == [
+        "unterminated string: no closing double quote on its line"
+    ]
 
 
 def test_an_unsupported_reason_missing_from_the_table_is_unlisted(

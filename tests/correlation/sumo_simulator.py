@@ -13,7 +13,8 @@ behaviour; where the documentation is silent the choice is named here:
   definitions agree, because Sumo does not say which one it uses.
 - Field names are compared without regard to case, as in Sumo.
 
-Anything outside this subset raises, so a query the simulator cannot read fails its test.
+Anything outside this subset raises, so a query the simulator cannot read fails its test; so
+does a query the syntax checker rejects, which Sumo would refuse to run.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ import operator
 import re
 from collections.abc import Callable
 from typing import Any
+
+from tests.sumo import check_query
 
 Row = dict[str, Any]
 
@@ -53,6 +56,7 @@ REGEX_LITERAL = re.compile(r"\s*(/(?:\\.|[^/\\])*/)")
 
 def run(query: str, events: list[Row]) -> list[Row]:
     """The rows a query leaves after every stage, each a dict keyed by lower-cased field."""
+    check_query(query)
     rows = [{k.lower(): v for k, v in event.items()} for event in events]
     lines = query.split("\n")
     for line in lines[1:]:

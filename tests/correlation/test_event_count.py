@@ -1,9 +1,9 @@
 """event_count: at least (or at most, or exactly) N events of the base rules per group."""
 import pytest
 
-from sigma.backends.sumo.correlation import render_correlation
 from sigma.backends.sumo.search import FieldExtraction, SumoSearch
 
+from .rendering import render_correlation
 from .rules import EDGE, SECOND, correlation
 from .sumo_simulator import event, run
 

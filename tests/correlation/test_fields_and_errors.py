@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from sigma.backends.sumo.correlation import correlation_fields, render_correlation
+from sigma.backends.sumo.correlation import correlation_fields
 from sigma.backends.sumo.search import FieldExtraction, SumoSearch
 from sigma.collection import SigmaCollection
 from sigma.exceptions import (
@@ -13,6 +13,7 @@ from sigma.exceptions import (
     SigmaFeatureNotSupportedByBackendError,
 )
 
+from .rendering import render_correlation
 from .rules import EDGE, SECOND, correlation
 from .sumo_simulator import event, run
 
@@ -92,7 +93,9 @@ def test_a_field_named_like_a_query_word_is_quoted():
     condition: {gte: 2}
 """))
 
-    query = render_correlation(rule, [("failed_logon", logon_search("4625", "by"))])
+    search = SumoSearch(SCOPE, (FieldExtraction("EventData.by", '%"by"'),), None)
+
+    query = render_correlation(rule, [("failed_logon", search)])
 
     assert 'window_start_ms, %"by"\n' in query
 

@@ -1,10 +1,10 @@
 """temporal and temporal_ordered: which base rules a window saw, and in what order."""
 import pytest
 
-from sigma.backends.sumo.correlation import render_correlation
 from sigma.backends.sumo.search import FieldExtraction, SumoSearch
 from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
 
+from .rendering import render_correlation
 from .rules import EDGE, SECOND, correlation
 from .sumo_simulator import event, run
 

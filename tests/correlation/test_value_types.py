@@ -1,7 +1,7 @@
 """value_count, value_sum, value_avg, value_percentile, value_median over one field per group."""
-from sigma.backends.sumo.correlation import render_correlation
 from sigma.backends.sumo.search import FieldExtraction, SumoSearch
 
+from .rendering import render_correlation
 from .rules import EDGE, SECOND, correlation
 from .sumo_simulator import event, run
 

@@ -6,9 +6,9 @@ burst that lasts at most 5m alerts.
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sigma.backends.sumo.correlation import render_correlation
 from sigma.backends.sumo.search import FieldExtraction, SumoSearch
 
+from .rendering import render_correlation
 from .rules import EDGE, MINUTE, SECOND, correlation
 from .sumo_simulator import event, run
 

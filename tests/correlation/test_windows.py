@@ -1,7 +1,7 @@
 """Windows: fixed windows in two phases half a timespan apart stand in for Sigma's sliding one."""
-from sigma.backends.sumo.correlation import render_correlation
 from sigma.backends.sumo.search import FieldExtraction, SumoSearch
 
+from .rendering import render_correlation
 from .rules import EDGE, MINUTE, SECOND, correlation
 from .sumo_simulator import event, run
 

@@ -1,14 +1,16 @@
 """Every field a stage reads must exist at that stage: Sumo rejects a query naming a missing one.
 
-Fields come from the message's built-in metadata, from `json` extractions, assignments and
-`timeslice`; a grouping stage keeps only its group-by fields and its aggregates. Sumo field
-names are compared without regard to case, as Sumo does.
+Fields come from the message's built-in metadata, from `json` and `parse regex` extractions,
+assignments and `timeslice`; a grouping stage keeps only its group-by fields and its aggregates,
+and `fields` only the fields it names. Sumo field names are compared without regard to case, as
+Sumo does.
 """
 from collections.abc import Iterator
 
 from .nodes import (
     AggregateStage,
     And,
+    Arithmetic,
     AssignStage,
     Call,
     Compare,
@@ -20,6 +22,7 @@ from .nodes import (
     Matches,
     Not,
     Or,
+    ParseRegexStage,
     Query,
     SortStage,
     TimesliceStage,
@@ -47,17 +50,22 @@ DEFAULT_AGGREGATE_NAMES = {
 
 
 class UndefinedFieldError(ValueError):
-    """A stage reads a field no earlier stage defines; `stage` counts stages from 1."""
+    """A stage reads a field that does not exist there; `stage` counts stages from 1.
 
-    def __init__(self, field: str, stage: int) -> None:
+    `dropped_by` names the earlier stage that removed the field, if one did.
+    """
+
+    def __init__(self, field: str, stage: int, dropped_by: str | None = None) -> None:
         self.field = field
         self.stage = stage
-        super().__init__(f"stage {stage} reads the field {field!r}, which no earlier stage defines")
+        why = f"{dropped_by} does not keep" if dropped_by else "no earlier stage defines"
+        super().__init__(f"stage {stage} reads the field {field!r}, which {why}")
 
 
 def check_field_references(query: Query) -> None:
-    """Raise UndefinedFieldError for the first field read before anything defines it."""
+    """Raise UndefinedFieldError for the first field read where it does not exist."""
     defined: set[str] | None = set(BUILT_IN_FIELDS)
+    dropped_by: dict[str, str] = {}
 
     for number, stage in enumerate(query.stages, start=1):
         if defined is None:
@@ -65,14 +73,20 @@ def check_field_references(query: Query) -> None:
 
         for name in _reads(stage):
             if name.lower() not in defined:
-                raise UndefinedFieldError(name, number)
+                raise UndefinedFieldError(name, number, dropped_by.get(name.lower()))
 
-        defined = _defined_after(stage, defined)
+        after = _defined_after(stage, defined)
+        if after is not None:
+            remover = "the `fields` list" if isinstance(stage, FieldsStage) else "the aggregation"
+            dropped_by.update((name, f"{remover} in stage {number}") for name in defined - after)
+        defined = after
 
 
 def _reads(stage: object) -> Iterator[str]:
     """The field names a stage reads."""
-    if isinstance(stage, WhereStage):
+    if isinstance(stage, (JsonStage, ParseRegexStage)):
+        yield stage.source or "_raw"
+    elif isinstance(stage, WhereStage):
         yield from _fields(stage.condition)
     elif isinstance(stage, AssignStage):
         yield from _fields(stage.expression)
@@ -92,6 +106,8 @@ def _defined_after(stage: object, defined: set[str]) -> set[str] | None:
     if isinstance(stage, JsonStage):
         names = stage.names or tuple(path.rsplit(".", 1)[-1] for path in stage.paths)
         return defined | {name.lower() for name in names}
+    if isinstance(stage, ParseRegexStage):
+        return defined | {name.lower() for name in stage.names}
     if isinstance(stage, AssignStage):
         return defined | {stage.name.lower()}
     if isinstance(stage, TimesliceStage):
@@ -118,7 +134,7 @@ def _fields(node: Expr) -> Iterator[str]:
     elif isinstance(node, Call):
         for argument in node.arguments:
             yield from _fields(argument)
-    elif isinstance(node, Compare):
+    elif isinstance(node, (Arithmetic, Compare)):
         yield from _fields(node.left)
         yield from _fields(node.right)
     elif isinstance(node, (Matches, In)):

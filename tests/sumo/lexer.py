@@ -2,12 +2,15 @@
 
 Before the first pipe (the scope) the text is a keyword expression: bare words may hold `*`,
 `/`, `:` and most punctuation. After it, each stage is operator syntax: names, `%"quoted"`
-field names, strings, numbers, comparison operators and, right after `matches`, `/regex/`
-literals. `//` starts a comment that runs to the end of the line wherever a token could start.
+field names, strings, numbers, comparison and arithmetic operators and, right after `matches`,
+`/regex/` literals. `//` starts a comment that runs to the end of the line wherever a token
+could start, as the Sumo docs describe; the `/* */` comments they also describe are refused,
+because the backend never writes one. `%` is the modulo operator unless a `"` follows it.
 
-Strings are double-quoted; a backslash takes the next character literally, so `\\"` does not
-end the string. The Sumo docs only document `\\"`; reading `\\\\` as one backslash is an
-assumption shared with whatever renders the strings.
+Strings are double-quoted and end on their line, as every string the backend writes does; a
+backslash takes the next character literally, so `\\"` does not end the string. The Sumo docs
+only document `\\"`; reading `\\\\` as one backslash is an assumption shared with whatever
+renders the strings.
 """
 import re
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ COMMA = "comma"
 OPERATOR = "operator"
 BANG = "bang"
 MINUS = "minus"
+ARITHMETIC = "arithmetic"
 STRING = "string"
 REGEX = "regex"
 NUMBER = "number"
@@ -31,6 +35,9 @@ END = "end"
 
 # Longest first, so `<=` is not read as `<` then `=`.
 COMPARISON_OPERATORS = ("==", "!=", "<>", "<=", ">=", "=", "<", ">")
+
+# Arithmetic besides `-`, which is a token of its own because it also negates a number.
+ARITHMETIC_OPERATORS = frozenset("+*/%")
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _NUMBER = re.compile(r"\d+(\.\d+)?([A-Za-z]+)?")
@@ -126,6 +133,10 @@ class _Lexer:
 
         if ch == "/" and self._regex_expected():
             return self._regex()
+        if self.text.startswith("/*", start):
+            if self.text.find("*/", start + 2) < 0:
+                raise self.fail("unterminated `/*` comment: no closing `*/`")
+            raise self.fail("a `/* */` comment; the backend writes only `//` comments")
         punctuation = self._punctuation()
         if punctuation:
             return punctuation
@@ -145,6 +156,9 @@ class _Lexer:
         if ch in "!-":
             self.i += 1
             return Token(BANG if ch == "!" else MINUS, ch, ch, start)
+        if ch in ARITHMETIC_OPERATORS:
+            self.i += 1
+            return Token(ARITHMETIC, ch, ch, start)
 
         number = _NUMBER.match(self.text, start)
         if number:
@@ -173,9 +187,11 @@ class _Lexer:
             if ch == '"':
                 self.i += 1
                 return Token(STRING, self.text[start : self.i], "".join(value), start)
+            if ch == "\n":
+                break
             value.append(ch)
             self.i += 1
-        raise self.fail("unterminated string: no closing double quote", start)
+        raise self.fail("unterminated string: no closing double quote on its line", start)
 
     def _regex(self) -> Token:
         """A `/.../` literal: an unescaped slash ends it, `\\/` is a slash inside it."""

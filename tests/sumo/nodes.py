@@ -68,6 +68,15 @@ class Call:
 
 
 @dataclass(frozen=True)
+class Arithmetic:
+    """`left <operator> right` with one of `+ - * / %`."""
+
+    operator: str
+    left: "Expr"
+    right: "Expr"
+
+
+@dataclass(frozen=True)
 class Compare:
     """`left <operator> right` with one of `= == != <> < <= > >=`."""
 
@@ -107,7 +116,9 @@ class Or:
     operands: tuple["Expr", ...]
 
 
-Expr = Union[Field, String, Number, Regex, Call, Compare, Matches, In, Not, And, Or]
+Expr = Union[
+    Field, String, Number, Regex, Call, Arithmetic, Compare, Matches, In, Not, And, Or
+]
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,16 @@ class JsonStage:
     paths: tuple[str, ...]
     names: tuple[str, ...]
     nodrop: bool
+
+
+@dataclass(frozen=True)
+class ParseRegexStage:
+    """`parse regex [field=<source>] "pattern" [multi]`; `names` are its named groups."""
+
+    source: str | None
+    pattern: str
+    names: tuple[str, ...]
+    multi: bool
 
 
 @dataclass(frozen=True)
@@ -176,7 +197,14 @@ class FieldsStage:
 
 
 Stage = Union[
-    JsonStage, WhereStage, AssignStage, TimesliceStage, AggregateStage, SortStage, FieldsStage
+    JsonStage,
+    ParseRegexStage,
+    WhereStage,
+    AssignStage,
+    TimesliceStage,
+    AggregateStage,
+    SortStage,
+    FieldsStage,
 ]
 
 

@@ -196,7 +196,7 @@ BROKEN = {
     "regex with a back-reference": (where("Image matches /(a)\\1/"), "back-reference"),
     "regex with a possessive quantifier": (where("Image matches /a++/"), "possessive"),
     "regex with an unbalanced group": (where("Image matches /(a|b/"), "missing )"),
-    "regex literal outside matches": (where("Image = /cmd/"), "unexpected character '/'"),
+    "regex literal outside matches": (where("Image = /cmd/"), "only follows `matches`"),
     "two where in one stage": (where('a = "1" where b = "2"'), "second `where`"),
     "unknown operator": (where('Image ~= "a"'), "unexpected character '~'"),
     "unknown function": (where('lower(Image) = "a"'), "`lower` is not a function"),
@@ -236,7 +236,9 @@ BROKEN = {
     "aggregate with too many arguments": (
         f"{SCOPE}\n| count_distinct(a, b)", "`count_distinct` takes 1 argument"
     ),
-    "assignment without a name": (f"{SCOPE}\n| if(a, 1, 0) as", "name of the assigned field"),
+    "assignment without a name": (
+        f"{SCOPE}\n| if(a = 1, 1, 0) as", "name of the assigned field"
+    ),
     "query over Sumo's length limit": (
         where(" or ".join(['a = "x"'] * 2200)), "over Sumo's limit of 15000"
     ),

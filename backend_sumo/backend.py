@@ -12,6 +12,7 @@ from sigma.rule import SigmaRule
 
 from .conditions import ConditionRenderer, Node
 from .correlation import correlation_fields, render_correlation
+from .correlation_columns import field_name, same_field
 from .expressions import render
 from .layouts import LAYOUT_STATE, SCOPE_STATE, UnknownLogsourceError, json_path
 from .ordering import references_first
@@ -123,7 +124,7 @@ class SumoLogicBackend(TextQueryBackend):
             needed = correlation_fields(rule)
             searches = [
                 (reference.reference, _with_fields(self.search_for(reference.rule),
-                                                   needed.get(reference.reference, ())))
+                                                   needed.get(reference.reference, ()), rule))
                 for reference in rule.rules
                 if isinstance(reference.rule, SigmaRule)
             ]
@@ -212,13 +213,23 @@ class SumoLogicBackend(TextQueryBackend):
         return searches[0]
 
 
-def _with_fields(search: SumoSearch, fields: tuple[str, ...]) -> SumoSearch:
-    """The search, also extracting the fields a correlation groups by or aggregates."""
-    extracted = {extraction.name for extraction in search.extractions}
-    missing = [name for name in fields if name not in extracted]
+def _with_fields(
+    search: SumoSearch, fields: tuple[str, ...], rule: SigmaCorrelationRule
+) -> SumoSearch:
+    """The search, also extracting the fields a correlation groups by or aggregates.
+
+    Each added field is named as the correlation's stages write it (`%"src-ip"` for a name
+    that is no plain identifier), so that they read the field the search extracted.
+    """
+    missing = [
+        name for name in fields
+        if not any(same_field(extraction.name, name, rule) for extraction in search.extractions)
+    ]
     if not missing or search.layout is None:
         return search
-    added = tuple(FieldExtraction(json_path(search.layout, name), name) for name in missing)
+    added = tuple(
+        FieldExtraction(json_path(search.layout, name), field_name(name, rule)) for name in missing
+    )
     return replace(search, extractions=search.extractions + added)
 
 

@@ -137,7 +137,7 @@ def check_names(rule: SigmaCorrelationRule, bases: list[Base], fields: list[Fiel
             raise unsupported(rule, f"the field '{name}', named like a column the query computes")
 
 
-def _same_field(extracted: str, wanted: str, rule: SigmaCorrelationRule) -> bool:
+def same_field(extracted: str, wanted: str, rule: SigmaCorrelationRule) -> bool:
     """Whether an extraction's name is the field a correlation asks for (any case, any quoting)."""
     candidates = {wanted.lower(), field_name(wanted, rule).lower()}
     return extracted.lower() in candidates
@@ -149,7 +149,7 @@ def check_extracted(rule: SigmaCorrelationRule, bases: list[Base], fields: list[
         for source in (f.sources[index] for f in fields):
             if source.startswith("_"):
                 continue
-            if not any(_same_field(e.name, source, rule) for e in base.search.extractions):
+            if not any(same_field(e.name, source, rule) for e in base.search.extractions):
                 raise SigmaBackendError(
                     f"the search of rule '{base.reference.reference}' does not extract the "
                     f"field '{source}' that {label(rule)} groups or aggregates by",

@@ -80,10 +80,10 @@ def _extract(stage: str, event: dict[str, Any]) -> dict[str, str | None]:
     paths = [path.strip('"') for path in match.group("paths").split(", ")]
     names = match.group("names").split(", ")
     assert len(paths) == len(names), stage
-    return {name: _lookup(event, path) for name, path in zip(names, paths)}
+    return {name: json_lookup(event, path) for name, path in zip(names, paths)}
 
 
-def _lookup(event: Any, path: str) -> str | None:
+def json_lookup(event: Any, path: str) -> str | None:
     """The value at a JSON path as Sumo's json operator gives it: text, or None."""
     value = event
     position = 0

@@ -128,11 +128,6 @@ def test_correlation_over_an_unknown_rule_names_the_missing_reference(tmp_path):
     assert "nope" in run.stdout + run.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the json stage names a group-by field it adds for the correlation bare, so a name "
-    "such as src-ip breaks the query",
-)
 def test_a_group_by_field_outside_plain_names_is_extracted_under_a_name_sumo_reads():
     text = BASE + "---\n" + CORRELATION.replace("GENERATE", "false").replace(
         "group-by: [Computer]", "group-by: [src-ip]"
@@ -142,3 +137,16 @@ def test_a_group_by_field_outside_plain_names_is_extracted_under_a_name_sumo_rea
     query = backend.convert(SigmaCollection.from_yaml(text))[0]
 
     check_query(query)
+    assert (
+        '| json field=_raw "DestinationPort", "[\'src-ip\']" as DestinationPort, %"src-ip" nodrop'
+        in query
+    )
+    same_source = [
+        sumo_simulator.event(minute * MINUTE, {"DestinationPort": "4444", "src-ip": "10.0.0.1"})
+        for minute in (1, 2, 3)
+    ]
+    two_sources = same_source[:2] + [
+        sumo_simulator.event(3 * MINUTE, {"DestinationPort": "4444", "src-ip": "10.0.0.2"})
+    ]
+    assert sumo_simulator.run(query, same_source)
+    assert not sumo_simulator.run(query, two_sources)

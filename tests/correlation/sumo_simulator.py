@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from tests.backend.sumo_reference import json_lookup
 from tests.sumo import check_query
 
 Row = dict[str, Any]
@@ -104,12 +105,7 @@ def _json(text: str, rows: list[Row]) -> list[Row]:
     out = []
     for row in rows:
         message = json.loads(row["_raw"])
-        values = {}
-        for path, name in zip(paths, names):
-            value: Any = message
-            for key in path.split("."):
-                value = value.get(key) if isinstance(value, dict) else None
-            values[name] = None if value is None else str(value)
+        values = {name: json_lookup(message, path) for path, name in zip(paths, names)}
         out.append({**row, **values})
     return out
 

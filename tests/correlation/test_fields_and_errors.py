@@ -57,7 +57,7 @@ def test_a_group_by_field_that_is_no_plain_identifier_is_quoted():
     timespan: 5m
     condition: {gte: 2}
 """))
-    search = SumoSearch(SCOPE, (FieldExtraction("EventData.src-ip", '%"src-ip"'),), None)
+    search = SumoSearch(SCOPE, (FieldExtraction("EventData['src-ip']", '%"src-ip"'),), None)
 
     query = render_correlation(rule, [("failed_logon", search)])
     events = [event(EDGE + SECOND * i, {"EventData": {"src-ip": "10.1.1.1"}}) for i in range(2)]

@@ -37,8 +37,10 @@ def test_regex_is_case_sensitive_without_the_i_flag_and_insensitive_with_it():
         condition: sel
     """))
 
-    assert sensitive.endswith(r'Image matches /\A[\s\S]*(?:cmd\.exe$)[\s\S]*\z/')
-    assert insensitive.endswith(r'Image matches /(?i)\A[\s\S]*(?:cmd\.exe$)[\s\S]*\z/')
+    assert sensitive.endswith(r'Image matches /\A[\s\S]*(?:cmd\.exe(?:\x{0a}?\z))[\s\S]*\z/')
+    assert insensitive.endswith(
+        r'Image matches /(?i)\A[\s\S]*(?:cmd\.exe(?:\x{0a}?\z))[\s\S]*\z/'
+    )
     assert matches(sensitive, {"Image": "C:\\Windows\\cmd.exe"})
     assert not matches(sensitive, {"Image": "C:\\WINDOWS\\CMD.EXE"})
     assert not matches(sensitive, {"Image": "C:\\Windows\\cmd.exe.bak"})
@@ -88,10 +90,99 @@ def test_alternation_stays_inside_its_group():
         condition: sel
     """))
 
-    assert query.endswith(r'Image matches /\A[\s\S]*(?:^a|b$)[\s\S]*\z/')
+    assert query.endswith(r'Image matches /\A[\s\S]*(?:^a|b(?:\x{0a}?\z))[\s\S]*\z/')
     assert matches(query, {"Image": "abc"})
     assert matches(query, {"Image": "cab"})
     assert not matches(query, {"Image": "cac"})
+
+
+def test_dollar_without_m_flag_also_matches_before_a_final_newline():
+    query = convert(detection_rule(r"""
+        sel:
+            a|re: 'exe$'
+        condition: sel
+    """, logsource="{product: test}"))
+
+    assert query == (
+        '*\n'
+        '| json field=_raw "a" as a nodrop\n'
+        r'| where !isNull(a) and a matches /\A[\s\S]*(?:exe(?:\x{0a}?\z))[\s\S]*\z/'
+    )
+    assert matches(query, {"a": "x.exe"})
+    assert matches(query, {"a": "x.exe\n"})
+    assert not matches(query, {"a": "x.exe\n\n"})
+    assert not matches(query, {"a": "x.exe\nmore"})
+    assert not matches(query, {"a": "x.exe "})
+    assert not matches(query, {"a": "x.ex\n"})
+
+
+def test_dollar_with_m_flag_stays_re2_dollar_before_every_newline():
+    query = convert(detection_rule(r"""
+        sel:
+            a|re|m: 'exe$'
+        condition: sel
+    """, logsource="{product: test}"))
+
+    assert query.endswith(r'a matches /(?m)\A[\s\S]*(?:exe$)[\s\S]*\z/')
+    assert matches(query, {"a": "x.exe\nmore"})
+    assert matches(query, {"a": "x.exe\n\n"})
+    assert matches(query, {"a": "x.exe"})
+    assert not matches(query, {"a": "x.exe more"})
+
+
+@pytest.mark.parametrize(
+    ("modifiers", "sigma_regex", "translated"),
+    [
+        ("re", "^a$|^b$", "^a(?:\\x{0a}?\\z)|^b(?:\\x{0a}?\\z)"),
+        ("re", "(^[a-z]{4}$)|(x(y$|z))", "(^[a-z]{4}(?:\\x{0a}?\\z))|(x(y(?:\\x{0a}?\\z)|z))"),
+        ("re", "(?:a$|b)", "(?:a(?:\\x{0a}?\\z)|b)"),
+        ("re", "(?m)a$", "(?m)a$"),
+        ("re", "(?m:a$)|b$", "(?m:a$)|b(?:\\x{0a}?\\z)"),
+        ("re", "(?m:a)b$", "(?m:a)b(?:\\x{0a}?\\z)"),
+        ("re|m", "(?-m:a$)", "(?-m:a(?:\\x{0a}?\\z))"),
+        ("re|m", "(?-m:a)b$c", "(?-m:a)b$c"),
+        ("re", "a\\$b[$]", "a\\$b[\\x{24}]"),
+    ],
+)
+def test_dollar_is_translated_by_the_m_flag_in_effect(modifiers, sigma_regex, translated):
+    query = convert(detection_rule(f"""
+        sel:
+            a|{modifiers}: '{sigma_regex}'
+        condition: sel
+    """, logsource="{product: test}"))
+
+    assert query.endswith(f"\\A[\\s\\S]*(?:{translated})[\\s\\S]*\\z/")
+
+
+def test_dollar_before_alternative_matches_either_alternative_and_a_final_newline():
+    query = convert(detection_rule(r"""
+        sel:
+            a|re: '(x(y$|z))'
+        condition: sel
+    """, logsource="{product: test}"))
+
+    assert matches(query, {"a": "-xy\n"})
+    assert matches(query, {"a": "-xz-"})
+    assert not matches(query, {"a": "-xy-"})
+
+
+@pytest.mark.parametrize(
+    ("modifiers", "regex"),
+    [("re", "a$b"), ("re", "a$\\n"), ("re", "(a$)b"), ("re", "(a$|b)c"), ("re", "(a$)*"),
+     ("re", "(a$)?"), ("re", "a$(?:b|)"), ("re", "a$^"), ("re", "a$$"), ("re", "a$\\b"),
+     ("re|i", "(?i)a$(?i:b)"), ("re|m", "(?-m:a$)b")],
+)
+def test_dollar_without_m_flag_before_more_pattern_is_rejected(modifiers, regex):
+    rule = detection_rule(f"""
+        sel:
+            a|{modifiers}: '{regex}'
+        condition: sel
+    """, logsource="{product: test}")
+
+    with pytest.raises(SigmaFeatureNotSupportedByBackendError) as error:
+        convert(rule)
+    assert "Rule 'Test rule' (00000000-0000-4000-8000-000000000001)" in str(error.value)
+    assert "'$' followed by more pattern without the m flag" in str(error.value)
 
 
 def test_slash_quote_and_non_ascii_in_a_regex_are_escaped():

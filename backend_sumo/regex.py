@@ -20,11 +20,15 @@ FLAG_LETTERS = {
     SigmaRegularExpressionFlag.DOTALL: "s",
 }
 
-# Escapes kept as written: character classes and anchors that RE2 reads as PCRE does.
-KEPT_ESCAPES = frozenset("dDsSwWbBA")
+# Escapes kept as written: character classes and anchors that RE2 reads as PCRE does (ASCII).
+KEPT_ESCAPES = frozenset("dDwWbBA")
 # `\v` is left out: PCRE reads it as any vertical space, Python as one character.
 CONTROL_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "f": "\f", "a": "\a"}
-CLASS_ESCAPES = frozenset("dDsSwW")
+CLASS_ESCAPES = frozenset("dDwW")
+# PCRE's and Python's ASCII `\\s`: tab, newline, vertical tab, form feed, return and space.
+# RE2's `\\s` lacks the vertical tab, so both escapes are written as these class members.
+SPACE_MEMBERS = "\\x{09}-\\x{0d}\\x{20}"
+NON_SPACE_MEMBERS = "\\x{00}-\\x{08}\\x{0e}-\\x{1f}\\x{21}-\\x{10ffff}"
 MAX_REPEAT = 1000
 REPEAT = re.compile(r"\{(\d+)(,(\d*))?\}")
 OPEN_REPEAT = re.compile(r"\{,\d*\}")
@@ -158,6 +162,8 @@ class _Translator:
 
         if char in (CLASS_ESCAPES if in_class else KEPT_ESCAPES):
             return "\\" + char
+        if char in "sS":
+            return _space_class(char == "S", in_class)
         if char == "z" and not in_class:
             return "\\z"
         if char in CONTROL_ESCAPES:
@@ -293,6 +299,13 @@ class _Translator:
         low, high = self.pattern[self.position], self.pattern[self.position + 2]
         self.position += 3
         return _class_member(low) + "-" + _class_member(high)
+
+
+def _space_class(negated: bool, in_class: bool) -> str:
+    """`\\s` (or `\\S` when `negated`) as a class, or as members of the class it stands in."""
+    if in_class:
+        return NON_SPACE_MEMBERS if negated else SPACE_MEMBERS
+    return ("[^" if negated else "[") + SPACE_MEMBERS + "]"
 
 
 def _class_member(char: str) -> str:

@@ -17,8 +17,8 @@ def test_regex_searches_anywhere_in_the_value():
     assert query == (
         '*\n'
         '| json field=_raw "CommandLine" as CommandLine nodrop\n'
-        r'| where !isNull(CommandLine) and CommandLine matches '
-        r'/\A[\s\S]*(?:\s-w(in(dow(style)?)?)?\s+hid)[\s\S]*\z/'
+        r'| where !isNull(CommandLine) and CommandLine matches /\A[\s\S]*'
+        r'(?:[\x{09}-\x{0d}\x{20}]-w(in(dow(style)?)?)?[\x{09}-\x{0d}\x{20}]+hid)[\s\S]*\z/'
     )
     assert matches(query, {"CommandLine": "powershell.exe -windowstyle hidden -c x"})
     assert matches(query, {"CommandLine": "powershell.exe -w  hid"})
@@ -185,6 +185,59 @@ def test_dollar_without_m_flag_before_more_pattern_is_rejected(modifiers, regex)
     assert "'$' followed by more pattern without the m flag" in str(error.value)
 
 
+def test_whitespace_escape_includes_the_vertical_tab():
+    query = convert(detection_rule(r"""
+        sel:
+            a|re: 'a\sb'
+        condition: sel
+    """, logsource="{product: test}"))
+
+    assert query.endswith(r'a matches /\A[\s\S]*(?:a[\x{09}-\x{0d}\x{20}]b)[\s\S]*\z/')
+    for space in " \t\n\x0b\f\r":
+        assert matches(query, {"a": f"a{space}b"}), repr(space)
+    assert not matches(query, {"a": "ab"})
+    assert not matches(query, {"a": "a-b"})
+    assert not matches(query, {"a": "a\u00a0b"})
+
+
+def test_non_whitespace_escape_excludes_the_vertical_tab():
+    query = convert(detection_rule(r"""
+        sel:
+            a|re: 'a\Sb'
+        condition: sel
+    """, logsource="{product: test}"))
+
+    assert query.endswith(r'a matches /\A[\s\S]*(?:a[^\x{09}-\x{0d}\x{20}]b)[\s\S]*\z/')
+    assert matches(query, {"a": "a-b"})
+    assert matches(query, {"a": "a\u00a0b"})
+    assert not matches(query, {"a": "a\x0bb"})
+    assert not matches(query, {"a": "a b"})
+
+
+@pytest.mark.parametrize(
+    ("sigma_regex", "translated", "matching", "other"),
+    [
+        ("a[\\s,]b", "a[\\x{09}-\\x{0d}\\x{20}\\x{2c}]b", "a\x0bb", "a-b"),
+        ("a[^\\s,]b", "a[^\\x{09}-\\x{0d}\\x{20}\\x{2c}]b", "a-b", "a\x0bb"),
+        ("a[\\S]b", "a[\\x{00}-\\x{08}\\x{0e}-\\x{1f}\\x{21}-\\x{10ffff}]b", "a-b", "a\x0bb"),
+        ("a[^\\S\\n]b", "a[^\\x{00}-\\x{08}\\x{0e}-\\x{1f}\\x{21}-\\x{10ffff}\\x{0a}]b",
+         "a\x0bb", "a\nb"),
+    ],
+)
+def test_whitespace_escapes_inside_classes_include_the_vertical_tab(
+    sigma_regex, translated, matching, other
+):
+    query = convert(detection_rule(f"""
+        sel:
+            a|re: '{sigma_regex}'
+        condition: sel
+    """, logsource="{product: test}"))
+
+    assert query.endswith(f"\\A[\\s\\S]*(?:{translated})[\\s\\S]*\\z/")
+    assert matches(query, {"a": matching})
+    assert not matches(query, {"a": other})
+
+
 def test_slash_quote_and_non_ascii_in_a_regex_are_escaped():
     query = convert(detection_rule(r"""
         sel:
@@ -233,6 +286,7 @@ def test_constructs_missing_from_re2_are_rejected_naming_the_rule(regex, constru
         ("a{", "a\\{"),
         ("(?i:ä)b", "(?i:[\\x{c4}\\x{e4}])b"),
         ("\\t\\n", "\\x{09}\\x{0a}"),
+        ("\\w+\\d\\W\\D", "\\w+\\d\\W\\D"),
     ],
 )
 def test_sigma_regex_constructs_are_written_in_escaped_re2(sigma_regex, translated):

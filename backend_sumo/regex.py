@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
 from sigma.types import SigmaRegularExpression, SigmaRegularExpressionFlag
 
-from .literals import case_variants, caseless_char, hex_escape, regex_char
+from .literals import (
+    case_variants,
+    caseless_char,
+    hex_escape,
+    range_case_variants,
+    regex_char,
+)
 
 FLAG_LETTERS = {
     SigmaRegularExpressionFlag.IGNORECASE: "i",
@@ -295,10 +301,17 @@ class _Translator:
         return True
 
     def _range(self) -> str:
-        """A range of two plain characters; its ends are escaped but not case-expanded."""
+        """A range of two plain characters, with its case variants outside it if case is ignored.
+
+        The variants are explicit members, as for single non-ASCII letters, because how Sumo's
+        regex engine folds the case of non-ASCII letters under `(?i)` is not documented.
+        """
         low, high = self.pattern[self.position], self.pattern[self.position + 2]
         self.position += 3
-        return _class_member(low) + "-" + _class_member(high)
+        written = _class_member(low) + "-" + _class_member(high)
+        if not self.ignore_case:
+            return written
+        return written + _class_members(range_case_variants(low, high))
 
 
 def _space_class(negated: bool, in_class: bool) -> str:
@@ -306,6 +319,22 @@ def _space_class(negated: bool, in_class: bool) -> str:
     if in_class:
         return NON_SPACE_MEMBERS if negated else SPACE_MEMBERS
     return ("[^" if negated else "[") + SPACE_MEMBERS + "]"
+
+
+def _class_members(chars: tuple[str, ...]) -> str:
+    """Sorted characters inside a class, each run of three or more written as a range."""
+    out: list[str] = []
+    start = 0
+    while start < len(chars):
+        end = start
+        while end + 1 < len(chars) and ord(chars[end + 1]) == ord(chars[end]) + 1:
+            end += 1
+        if end - start >= 2:
+            out.append(_class_member(chars[start]) + "-" + _class_member(chars[end]))
+        else:
+            out.extend(_class_member(char) for char in chars[start : end + 1])
+        start = end + 1
+    return "".join(out)
 
 
 def _class_member(char: str) -> str:

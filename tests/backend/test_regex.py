@@ -238,6 +238,72 @@ def test_whitespace_escapes_inside_classes_include_the_vertical_tab(
     assert not matches(query, {"a": other})
 
 
+def test_ignored_case_range_lists_the_case_variants_of_its_non_ascii_letters():
+    query = convert(detection_rule(r"""
+        sel:
+            a|re|i: '[à-å]x'
+        condition: sel
+    """, logsource="{product: test}"))
+
+    assert query.endswith(
+        r'a matches /(?i)\A[\s\S]*(?:[\x{e0}-\x{e5}\x{c0}-\x{c5}\x{212b}]x)[\s\S]*\z/'
+    )
+    for letter in "àåÀÅ\u212b":
+        assert matches(query, {"a": f"-{letter}X"}), letter
+    assert not matches(query, {"a": "æx"})
+    assert not matches(query, {"a": "Æx"})
+    assert not matches(query, {"a": "ax"})
+
+
+def test_ignored_case_negated_range_excludes_the_case_variants_of_its_letters():
+    query = convert(detection_rule(r"""
+        sel:
+            a|re|i: '^[^à-å]x'
+        condition: sel
+    """, logsource="{product: test}"))
+
+    assert query.endswith(
+        r'a matches /(?i)\A[\s\S]*(?:^[^\x{e0}-\x{e5}\x{c0}-\x{c5}\x{212b}]x)[\s\S]*\z/'
+    )
+    assert matches(query, {"a": "ax"})
+    assert matches(query, {"a": "Æx"})
+    assert not matches(query, {"a": "Àx"})
+    assert not matches(query, {"a": "àX"})
+    assert not matches(query, {"a": "\u212bx"})
+
+
+def test_cased_range_keeps_only_its_own_characters():
+    query = convert(detection_rule(r"""
+        sel:
+            a|re: '[à-å]x'
+        condition: sel
+    """, logsource="{product: test}"))
+
+    assert query.endswith(r'a matches /\A[\s\S]*(?:[\x{e0}-\x{e5}]x)[\s\S]*\z/')
+    assert matches(query, {"a": "åx"})
+    assert not matches(query, {"a": "Åx"})
+
+
+@pytest.mark.parametrize(
+    ("sigma_regex", "translated", "matching"),
+    [
+        ("[α-γ]", "[\\x{3b1}-\\x{3b3}\\x{391}-\\x{393}\\x{3d0}]", "\u03d0"),
+        ("[\u2126-\u212a]", "[\\x{2126}-\\x{212a}Kk\\x{3a9}\\x{3c9}]", "k"),
+        ("[a-z0-9]", "[a-z0-9]", "Q"),
+        ("[^a-c]", "[^a-c]", "D"),
+    ],
+)
+def test_ignored_case_range_adds_variants_outside_it(sigma_regex, translated, matching):
+    query = convert(detection_rule(f"""
+        sel:
+            a|re|i: '{sigma_regex}'
+        condition: sel
+    """, logsource="{product: test}"))
+
+    assert query.endswith(f"(?i)\\A[\\s\\S]*(?:{translated})[\\s\\S]*\\z/")
+    assert matches(query, {"a": matching})
+
+
 def test_slash_quote_and_non_ascii_in_a_regex_are_escaped():
     query = convert(detection_rule(r"""
         sel:

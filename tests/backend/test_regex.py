@@ -1,10 +1,13 @@
 """Semantics 3: `|re` searches anywhere, honours the i, m and s flags, and rejects non-RE2."""
 import re
+from dataclasses import dataclass
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
 
-from .conversion import convert, detection_rule, matches
+from .conversion import convert, detection_rule, matches, rule_with
 
 
 def test_regex_searches_anywhere_in_the_value():
@@ -381,3 +384,96 @@ def test_regex_constructs_read_differently_by_engines_are_rejected(regex, constr
 
     with pytest.raises(SigmaFeatureNotSupportedByBackendError, match=re.escape(construct)):
         convert(rule)
+
+
+# Pieces of the generated patterns: a tree renders as its Sigma regex and knows which of its
+# `$` have nothing after them. Strings are drawn from characters on which Python's Unicode
+# classes and ASCII ones agree, and whose case Python folds as the backend does.
+ATOMS = ("a", "b", "à", "À", "1", ".", "\\s", "\\S", "\\d", "[à-å]", "[^à-å]", "[a-c]",
+         "[\\sb]", "[^\\sa]", "^", "$")
+SUBJECT_CHARACTERS = "abcàÀåÅ\u212bæ1-\n\x0b \t"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A generated pattern: its text, and whether a `$` in it has more pattern after it."""
+
+    text: str
+    final_dollar: bool
+    inner_dollar: bool
+
+
+def _atom(text: str) -> Piece:
+    return Piece(text, final_dollar=text == "$", inner_dollar=False)
+
+
+def _concatenation(pieces: list[Piece]) -> Piece:
+    *first, last = pieces
+    return Piece(
+        "".join(piece.text for piece in pieces),
+        final_dollar=last.final_dollar,
+        inner_dollar=last.inner_dollar
+        or any(piece.final_dollar or piece.inner_dollar for piece in first),
+    )
+
+
+def _alternation(alternatives: list[Piece]) -> Piece:
+    return Piece(
+        "|".join(piece.text for piece in alternatives),
+        final_dollar=any(piece.final_dollar for piece in alternatives),
+        inner_dollar=any(piece.inner_dollar for piece in alternatives),
+    )
+
+
+def _group(opener: str, alternatives: list[Piece]) -> Piece:
+    inside = _alternation(alternatives)
+    return Piece(opener + inside.text + ")", inside.final_dollar, inside.inner_dollar)
+
+
+def _repetition(piece: Piece, quantifier: str) -> Piece:
+    return Piece(
+        f"(?:{piece.text}){quantifier}",
+        final_dollar=False,
+        inner_dollar=piece.final_dollar or piece.inner_dollar,
+    )
+
+
+def _extend(inner: st.SearchStrategy[Piece]) -> st.SearchStrategy[Piece]:
+    return st.one_of(
+        st.lists(inner, min_size=2, max_size=3).map(_concatenation),
+        st.builds(_group, st.sampled_from(["(", "(?:"]), st.lists(inner, min_size=1, max_size=3)),
+        st.builds(_repetition, inner, st.sampled_from(["?", "*", "+", "{1,2}", "??"])),
+    )
+
+
+PIECES = st.recursive(st.sampled_from(ATOMS).map(_atom), _extend, max_leaves=7)
+TOP_LEVEL = st.lists(PIECES, min_size=1, max_size=3).map(_alternation)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    TOP_LEVEL,
+    st.sets(st.sampled_from(["i", "m"])),
+    st.lists(st.text(SUBJECT_CHARACTERS, max_size=6), min_size=1, max_size=4),
+)
+def test_translated_regex_matches_where_python_finds_the_pattern(piece, flags, subjects):
+    pattern = piece.text
+    python_flags = (re.IGNORECASE if "i" in flags else 0) | (re.MULTILINE if "m" in flags else 0)
+    try:
+        compiled = re.compile(pattern, python_flags)
+    except re.error:
+        assume(False)
+    modifiers = "".join(f"|{flag}" for flag in sorted(flags))
+    dollar_before_more = piece.inner_dollar and "m" not in flags
+
+    try:
+        query = convert(rule_with({"sel": {f"Field|re{modifiers}": pattern}}))
+    except SigmaFeatureNotSupportedByBackendError as error:
+        assert dollar_before_more, (pattern, str(error))
+        assert "'$' followed by more pattern without the m flag" in str(error)
+        return
+
+    assert not dollar_before_more, (pattern, query)
+    for subject in subjects:
+        expected = compiled.search(subject) is not None
+        assert matches(query, {"Field": subject}) == expected, (pattern, subject, query)

@@ -111,6 +111,21 @@ def case_variants(char: str) -> tuple[str, ...]:
     return _fold_classes().get(simple_fold(char), (char,))
 
 
+def range_case_variants(low: str, high: str) -> tuple[str, ...]:
+    """The characters outside the range `low` to `high` that share a simple case fold with a
+    non-ASCII character inside it, sorted.
+
+    With these added, a class holding the range holds every case variant of its non-ASCII
+    letters; its ASCII letters rely on `(?i)`, as in `case_variants`.
+    """
+    outside: set[str] = set()
+    for code in range(max(ord(low), 0x80), min(ord(high), LAST_CASED) + 1):
+        outside.update(
+            variant for variant in case_variants(chr(code)) if not low <= variant <= high
+        )
+    return tuple(sorted(outside))
+
+
 # regex_char of every ASCII character, which caseless_char also gives for ASCII.
 ASCII_REGEX_CHARS: dict[str, str] = {chr(code): regex_char(chr(code)) for code in range(0x80)}
 

@@ -1,16 +1,24 @@
 """Sigma `|re` values as RE2 regexes that search anywhere in a Sumo field.
 
 A Sigma regex arrives checked by pySigma with Python's `re` syntax, PCRE-like. Constructs RE2
-lacks or reads differently, such as look-around and back-references, are rejected. Every literal character outside the safe set
-is rewritten as `\\x{..}` so that no rule text can end the `/.../` literal.
+lacks, such as look-around and back-references, are rejected. Constructs RE2 reads differently
+are rewritten to keep PCRE's meaning where PCRE and Python agree, or rejected where no RE2 form
+is exact (a `$` without the m flag that more pattern follows). Every literal character outside
+the safe set is rewritten as `\\x{..}` so that no rule text can end the `/.../` literal.
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
 from sigma.types import SigmaRegularExpression, SigmaRegularExpressionFlag
 
-from .literals import case_variants, caseless_char, hex_escape, regex_char
+from .literals import (
+    case_variants,
+    caseless_char,
+    hex_escape,
+    range_case_variants,
+    regex_char,
+)
 
 FLAG_LETTERS = {
     SigmaRegularExpressionFlag.IGNORECASE: "i",
@@ -18,16 +26,24 @@ FLAG_LETTERS = {
     SigmaRegularExpressionFlag.DOTALL: "s",
 }
 
-# Escapes kept as written: character classes and anchors that RE2 reads as PCRE does.
-KEPT_ESCAPES = frozenset("dDsSwWbBA")
+# Escapes kept as written: character classes and anchors that RE2 reads as PCRE does (ASCII).
+KEPT_ESCAPES = frozenset("dDwWbBA")
 # `\v` is left out: PCRE reads it as any vertical space, Python as one character.
 CONTROL_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "f": "\f", "a": "\a"}
-CLASS_ESCAPES = frozenset("dDsSwW")
+CLASS_ESCAPES = frozenset("dDwW")
+# PCRE's and Python's ASCII `\\s`: tab, newline, vertical tab, form feed, return and space.
+# RE2's `\\s` lacks the vertical tab, so both escapes are written as these class members.
+SPACE_MEMBERS = "\\x{09}-\\x{0d}\\x{20}"
+NON_SPACE_MEMBERS = "\\x{00}-\\x{08}\\x{0e}-\\x{1f}\\x{21}-\\x{10ffff}"
 MAX_REPEAT = 1000
 REPEAT = re.compile(r"\{(\d+)(,(\d*))?\}")
 OPEN_REPEAT = re.compile(r"\{,\d*\}")
 HEX_TWO = re.compile(r"[0-9a-fA-F]{2}")
 GROUP_FLAGS = re.compile(r"\(\?([imsx]*)(?:-([imsx]*))?([:)])")
+# PCRE's `$` without the m flag: the end of the text, or just before a newline that ends it.
+# RE2's `$` is the end only, and RE2 has no look-ahead, so this form consumes that newline; it is
+# exact only where nothing that could match more text follows it.
+FINAL_DOLLAR = "(?:" + hex_escape("\n") + "?\\z)"
 
 
 class UnsupportedRegexError(SigmaFeatureNotSupportedByBackendError):
@@ -42,26 +58,47 @@ def search_regex(value: SigmaRegularExpression) -> str:
     meaning under the `m` flag, unlike `^` and `$`.
     """
     flags = "".join(sorted(FLAG_LETTERS[flag] for flag in value.flags))
-    body = _Translator(str(value.regexp), "i" in flags).translate()
+    body = _Translator(str(value.regexp), "i" in flags, "m" in flags).translate()
     prefix = f"(?{flags})" if flags else ""
     return prefix + "\\A[\\s\\S]*(?:" + body + ")[\\s\\S]*\\z"
 
 
 @dataclass
+class _Group:
+    """An open group: the flags outside it, and a `$` that ended one of its alternatives."""
+
+    ignore_case: bool
+    multiline: bool
+    dollar_before_close: int | None = None
+
+
+@dataclass
 class _Translator:
-    """One pass over a Sigma regex that checks it and writes its RE2 form."""
+    """One pass over a Sigma regex that checks it and writes its RE2 form.
+
+    `open_dollar` is the position of a `$` written as FINAL_DOLLAR that the current point
+    follows with nothing but group ends between: anything but `)` or `|` there is rejected.
+    """
 
     pattern: str
     ignore_case: bool
+    multiline: bool
     position: int = 0
+    open_dollar: int | None = None
+    groups: list[_Group] = field(default_factory=list)
 
     def translate(self) -> str:
         """The whole pattern, translated."""
         out: list[str] = []
-        case_stack: list[bool] = []
         after_atom = False
         while self.position < len(self.pattern):
             char = self.pattern[self.position]
+            if char not in ")|" and self.open_dollar is not None:
+                raise self._fail(
+                    "'$' followed by more pattern without the m flag (there PCRE's '$' may "
+                    "also match before a final newline, which RE2 cannot express)",
+                    self.open_dollar,
+                )
 
             if char == "\\":
                 out.append(self._escape(in_class=False))
@@ -70,15 +107,24 @@ class _Translator:
                 out.append(self._char_class())
                 after_atom = True
             elif char == "(":
-                case_stack.append(self.ignore_case)
-                out.append(self._group_open(case_stack))
+                self.groups.append(_Group(self.ignore_case, self.multiline))
+                out.append(self._group_open())
                 after_atom = False
             elif char == ")":
-                if case_stack:
-                    self.ignore_case = case_stack.pop()
+                self._group_close()
                 out.append(")")
                 self.position += 1
                 after_atom = True
+            elif char == "|":
+                self._alternative_end()
+                out.append("|")
+                self.position += 1
+                after_atom = False
+            elif char == "$" and not self.multiline:
+                self.open_dollar = self.position
+                out.append(FINAL_DOLLAR)
+                self.position += 1
+                after_atom = False
             elif char in "*+?":
                 out.append(self._quantifier(char))
                 after_atom = False
@@ -87,9 +133,7 @@ class _Translator:
                 after_atom = False
             elif char == "{" and after_atom and OPEN_REPEAT.match(self.pattern, self.position):
                 raise self._fail("a '{,n}' repetition, which regex engines read differently")
-            elif char in ".^$|":
-                # Shortcoming: without `m`, RE2's `$` is the end of the text only, while PCRE
-                # also matches before a final newline; such values are missed by `...$`.
+            elif char in ".^$":
                 out.append(char)
                 self.position += 1
                 after_atom = char == "."
@@ -124,6 +168,8 @@ class _Translator:
 
         if char in (CLASS_ESCAPES if in_class else KEPT_ESCAPES):
             return "\\" + char
+        if char in "sS":
+            return _space_class(char == "S", in_class)
         if char == "z" and not in_class:
             return "\\z"
         if char in CONTROL_ESCAPES:
@@ -144,7 +190,24 @@ class _Translator:
         self.position = match.end()
         return chr(int(match.group(0), 16))
 
-    def _group_open(self, case_stack: list[bool]) -> str:
+    def _alternative_end(self) -> None:
+        """At a `|`: a `$` ending the alternative now waits for its group to close."""
+        if self.open_dollar is not None and self.groups:
+            group = self.groups[-1]
+            if group.dollar_before_close is None:
+                group.dollar_before_close = self.open_dollar
+        self.open_dollar = None
+
+    def _group_close(self) -> None:
+        """Restore the flags outside the group; a `$` ending one of its alternatives ends it."""
+        if not self.groups:
+            return
+        group = self.groups.pop()
+        self.ignore_case, self.multiline = group.ignore_case, group.multiline
+        if self.open_dollar is None:
+            self.open_dollar = group.dollar_before_close
+
+    def _group_open(self) -> str:
         """An opening parenthesis with what follows it: a group kind or inline flags."""
         rest = self.pattern[self.position :]
         if not rest.startswith("(?"):
@@ -165,13 +228,13 @@ class _Translator:
             raise self._fail("a group construct")
         on, off, end = flags.group(1), flags.group(2) or "", flags.group(3)
         self.position += flags.end()
-        if "i" in on:
-            self.ignore_case = True
-        if "i" in off:
-            self.ignore_case = False
+        if "i" in on + off:
+            self.ignore_case = "i" in on
+        if "m" in on + off:
+            self.multiline = "m" in on
         if end == ")":
             # Inline flags open no group: they last until the enclosing group closes.
-            case_stack.pop()
+            self.groups.pop()
         return flags.group(0)
 
     def _quantifier(self, char: str) -> str:
@@ -238,10 +301,40 @@ class _Translator:
         return True
 
     def _range(self) -> str:
-        """A range of two plain characters; its ends are escaped but not case-expanded."""
+        """A range of two plain characters, with its case variants outside it if case is ignored.
+
+        The variants are explicit members, as for single non-ASCII letters, because how Sumo's
+        regex engine folds the case of non-ASCII letters under `(?i)` is not documented.
+        """
         low, high = self.pattern[self.position], self.pattern[self.position + 2]
         self.position += 3
-        return _class_member(low) + "-" + _class_member(high)
+        written = _class_member(low) + "-" + _class_member(high)
+        if not self.ignore_case:
+            return written
+        return written + _class_members(range_case_variants(low, high))
+
+
+def _space_class(negated: bool, in_class: bool) -> str:
+    """`\\s` (or `\\S` when `negated`) as a class, or as members of the class it stands in."""
+    if in_class:
+        return NON_SPACE_MEMBERS if negated else SPACE_MEMBERS
+    return ("[^" if negated else "[") + SPACE_MEMBERS + "]"
+
+
+def _class_members(chars: tuple[str, ...]) -> str:
+    """Sorted characters inside a class, each run of three or more written as a range."""
+    out: list[str] = []
+    start = 0
+    while start < len(chars):
+        end = start
+        while end + 1 < len(chars) and ord(chars[end + 1]) == ord(chars[end]) + 1:
+            end += 1
+        if end - start >= 2:
+            out.append(_class_member(chars[start]) + "-" + _class_member(chars[end]))
+        else:
+            out.extend(_class_member(char) for char in chars[start : end + 1])
+        start = end + 1
+    return "".join(out)
 
 
 def _class_member(char: str) -> str:

@@ -2,7 +2,8 @@
 
 A keyword is searched in `_raw`, the message text, which holds the event as JSON. A value that
 contains a backslash appears there as `\\\\`, so each character of the keyword is matched in
-every way a JSON encoder may write it.
+every way a JSON encoder may write it, and its wildcards match characters of one string value.
+Known gap: the keyword's own text may still match inside a key name, such as `Image`.
 """
 from sigma.types import SigmaString, SpecialChars
 
@@ -11,11 +12,11 @@ from .literals import case_variants, caseless_char, hex_escape, regex_char, rege
 # JSON's two-character escapes of control characters (RFC 8259, section 7).
 SHORT_ESCAPES = {"\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t"}
 BACKSLASH = regex_char("\\")
-# One character of a JSON string as it appears in the raw text: a plain character, a
-# two-character escape, or a `\\uXXXX` escape.
-ANY_ENCODED_CHAR = (
-    f"(?:[^{hex_escape(chr(92))}]|{BACKSLASH}u[0-9a-f]{{4}}|{BACKSLASH}[^u])"
-)
+# One character of a JSON string value as it appears in the raw text: a plain character other
+# than the quote that would end the value, a two-character escape, or a `\\uXXXX` escape. A
+# wildcard of a keyword stands for such characters, so it never reaches into another field.
+VALUE_ENDS = hex_escape('"') + hex_escape("\\")
+ANY_ENCODED_CHAR = f"(?:[^{VALUE_ENDS}]|{BACKSLASH}u[0-9a-f]{{4}}|{BACKSLASH}[^u])"
 
 
 def keyword_search(value: SigmaString) -> str:
@@ -28,7 +29,7 @@ def keyword_search(value: SigmaString) -> str:
     body = []
     for part in value.s:
         if part == SpecialChars.WILDCARD_MULTI:
-            body.append(".*")
+            body.append(ANY_ENCODED_CHAR + "*")
         elif part == SpecialChars.WILDCARD_SINGLE:
             body.append(ANY_ENCODED_CHAR)
         else:

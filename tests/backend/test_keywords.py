@@ -1,4 +1,4 @@
-"""Semantics 7: keywords search the raw JSON event, ignoring case, as substrings."""
+"""Semantics 7: keywords search the raw JSON event, ignoring case, as substrings of one value."""
 from .conversion import convert, detection_rule, matches
 
 
@@ -78,3 +78,35 @@ def test_keyword_question_mark_is_one_character_of_the_value():
     assert matches(query, {"Message": "xabcx"})
     assert matches(query, {"Message": "xa\\cx"})
     assert not matches(query, {"Message": "xabbcx"})
+
+
+def test_keyword_question_mark_is_no_quote_that_ends_a_value():
+    query = convert(detection_rule(r"""
+        keywords:
+            - 'powershell?'
+        condition: keywords
+    """))
+
+    assert query == (
+        '*\n| where _raw matches '
+        r'/(?is)^.*powershell(?:[^\x{22}\x{5c}]|\\u[0-9a-f]{4}|\\[^u]).*$/'
+    )
+    assert matches(query, {"Image": "C:\\x\\powershell1"})
+    assert matches(query, {"Image": 'C:\\x\\powershell"'})
+    assert not matches(query, {"Image": "C:\\x\\powershell"})
+
+
+def test_keyword_star_stays_inside_one_value():
+    query = convert(detection_rule(r"""
+        keywords:
+            - 'cmd.exe*whoami'
+        condition: keywords
+    """))
+
+    assert query == (
+        '*\n| where _raw matches '
+        r'/(?is)^.*cmd\.exe(?:[^\x{22}\x{5c}]|\\u[0-9a-f]{4}|\\[^u])*whoami.*$/'
+    )
+    assert matches(query, {"CommandLine": 'cmd.exe /c "whoami"'})
+    assert matches(query, {"CommandLine": "cmd.exe\n\twhoami"})
+    assert not matches(query, {"Image": "cmd.exe", "CommandLine": "whoami"})

@@ -120,6 +120,7 @@ class ConditionRenderer:
             case SigmaNull():
                 return Atom(f"isNull({alias})")
             case SigmaExists():
+                # Known gap: `isNull` is also true for a JSON null, which Sigma counts as present.
                 return Atom(f"!isNull({alias})" if value.exists else f"isNull({alias})")
             case SigmaFieldReference():
                 return self._field_reference(alias, value)

@@ -62,6 +62,16 @@ def load_rules(inputs: list[Path], file_pattern: str, problems: list[str]) -> Si
         except (yaml.YAMLError, SigmaError, UnicodeDecodeError) as error:
             problems.append(f"{path.resolve()}: {_one_line(error)}")
             continue
+        except (AttributeError, TypeError):
+            # pySigma reads each YAML document as a mapping and fails on anything else.
+            kind = _not_a_mapping(path)
+            if kind is None:
+                raise
+            problems.append(
+                f"{path.resolve()}: is no Sigma rule: its YAML holds {kind}, "
+                "not a mapping of rule attributes"
+            )
+            continue
         problems += _load_problems(path, loaded)
         loaded.rules = [rule for rule in loaded.rules if not rule.errors]
         collections.append(loaded)
@@ -72,17 +82,32 @@ def load_rules(inputs: list[Path], file_pattern: str, problems: list[str]) -> Si
     return SigmaCollection(kept, errors=merged.errors, resolve_references=False)
 
 
+def _not_a_mapping(path: Path) -> str | None:
+    """What a file's YAML holds when a document of it is no mapping (`a list`), else None."""
+    for document in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+        if document is not None and not isinstance(document, dict):
+            kinds = {list: "a list", str: "a string", int: "a number", float: "a number"}
+            return kinds.get(type(document), f"a {type(document).__name__}")
+    return None
+
+
 def _resolvable(rules: list[Any], problems: list[str]) -> list[Any]:
     """The rules left once every correlation that names a rule not kept is reported and dropped.
 
     Dropping a correlation can strand a correlation over it, so this repeats until none is left.
     """
     kept = rules
+    dropped: set[str] = set()
     while True:
         lookup = SigmaCollection(kept, resolve_references=False)
-        resolving = [rule for rule in kept if _references_resolve(rule, lookup, problems)]
+        resolving = [
+            rule for rule in kept if _references_resolve(rule, lookup, dropped, problems)
+        ]
         if len(resolving) == len(kept):
             return kept
+        for rule in kept:
+            if rule not in resolving:
+                dropped |= {str(name) for name in (rule.name, rule.id) if name}
         kept = resolving
 
 
@@ -98,8 +123,13 @@ def _load_problems(path: Path, loaded: SigmaCollection) -> list[str]:
     return lines
 
 
-def _references_resolve(rule: Any, collection: SigmaCollection, problems: list[str]) -> bool:
-    """Whether every rule a correlation rule names is in the collection (True for others)."""
+def _references_resolve(
+    rule: Any, collection: SigmaCollection, dropped: set[str], problems: list[str]
+) -> bool:
+    """Whether every rule a correlation rule names is in the collection (True for others).
+
+    `dropped` holds the names and ids of correlations already left out for a missing rule.
+    """
     if not isinstance(rule, SigmaCorrelationRule):
         return True
     names = [ref.reference for ref in rule.rules] if rule.rules else []
@@ -109,12 +139,12 @@ def _references_resolve(rule: Any, collection: SigmaCollection, problems: list[s
         try:
             SigmaRuleReference(name).resolve(collection)
         except SigmaRuleNotFoundError:
+            cause = (
+                "was left out: it references a missing rule" if name in dropped
+                else "is not the name or id of any rule loaded without errors"
+            )
             error = name_rule(
-                SigmaRuleNotFoundError(
-                    f"references rule '{name}', which is not the name or id of any rule loaded "
-                    "without errors"
-                ),
-                rule,
+                SigmaRuleNotFoundError(f"references rule '{name}', which {cause}"), rule
             )
             problems.append(f"{rule.source}: {_one_line(error)}")
             return False

@@ -210,7 +210,25 @@ def test_sigma_sumo_reports_a_correlation_over_a_dropped_correlation_too(tmp_pat
         "Rule 'Dangling correlation' (10000000-0000-4000-8000-000000000014)",
         "Rule 'Correlation over the dangling one' (10000000-0000-4000-8000-000000000015)",
     ]
-    assert "references rule 'dangling', which" in result.stderr
+    assert "references rule 'dangling', which was left out: it references a missing rule" in (
+        result.stderr
+    )
+    assert len(result.stdout.strip().split("\n\n")) == 2, result.stdout
+
+
+@pytest.mark.parametrize("text, kind", [("- a\n- b\n", "a list"), ("just words\n", "a string")])
+def test_sigma_sumo_reports_a_yaml_file_that_holds_no_mapping_and_converts_the_rest(
+    tmp_path, text, kind
+):
+    folder = write_rules(tmp_path / "rules", {"several.yml": SEVERAL_GOOD, "not_a_rule.yml": text})
+
+    result = run("sigma-sumo", *PIPELINES, str(folder))
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{folder.resolve() / 'not_a_rule.yml'}: is no Sigma rule: its YAML holds {kind}, "
+        "not a mapping of rule attributes"
+    ]
     assert len(result.stdout.strip().split("\n\n")) == 2, result.stdout
 
 

@@ -18,6 +18,7 @@ from sigma.correlations import (
 from sigma.exceptions import SigmaBackendError, SigmaCorrelationRuleError
 
 from .correlation_bases import Base, label, reference_names, unsupported
+from .fields import SUMO_WORDS
 
 # The column that the correlation condition compares, per type without a rule tag.
 CONDITION_COLUMNS = {
@@ -49,7 +50,6 @@ COMPUTED_COLUMNS = frozenset(
 )
 
 PLAIN_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-QUERY_WORDS = frozenset({"and", "or", "not", "as", "by", "in", "matches", "if", "nodrop"})
 UNSAFE_IN_QUOTED_FIELD = re.compile(r"[\\\x00-\x1f\x7f]")
 
 
@@ -66,10 +66,11 @@ def field_name(name: str, rule: SigmaCorrelationRule) -> str:
 
     Sumo documents `%"..."` for names outside `a-zA-Z0-9_` (and names starting with a digit),
     with `\\"` for a quote inside. It does not document how a backslash or a control character
-    inside `%"..."` reads, so such names are refused rather than guessed. Query words are
-    quoted as well, so that a field called `by` cannot read as part of the syntax.
+    inside `%"..."` reads, so such names are refused rather than guessed. The query words the
+    `where` stage avoids (`fields.SUMO_WORDS`) are quoted as well, so that a field called `by`
+    or `where` cannot read as part of the syntax.
     """
-    if PLAIN_FIELD.fullmatch(name) and name.lower() not in QUERY_WORDS:
+    if PLAIN_FIELD.fullmatch(name) and name.lower() not in SUMO_WORDS:
         return name
     if UNSAFE_IN_QUOTED_FIELD.search(name):
         raise unsupported(rule, f"the field name {name!r} (backslash or control character)")

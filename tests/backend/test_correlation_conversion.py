@@ -128,9 +128,16 @@ def test_correlation_over_an_unknown_rule_names_the_missing_reference(tmp_path):
     assert "nope" in run.stdout + run.stderr
 
 
-def test_a_group_by_field_outside_plain_names_is_extracted_under_a_name_sumo_reads():
+@pytest.mark.parametrize(
+    "name, path, written",
+    [("src-ip", "['src-ip']", '%"src-ip"'), ("where", "where", '%"where"'),
+     ("count", "count", '%"count"')],
+)
+def test_a_group_by_field_outside_plain_names_is_extracted_under_a_name_sumo_reads(
+    name, path, written
+):
     text = BASE + "---\n" + CORRELATION.replace("GENERATE", "false").replace(
-        "group-by: [Computer]", "group-by: [src-ip]"
+        "group-by: [Computer]", f"group-by: ['{name}']"
     )
     backend = SumoLogicBackend(RESOLVER.resolve(["sumo_json"]))
 
@@ -138,15 +145,16 @@ def test_a_group_by_field_outside_plain_names_is_extracted_under_a_name_sumo_rea
 
     check_query(query)
     assert (
-        '| json field=_raw "DestinationPort", "[\'src-ip\']" as DestinationPort, %"src-ip" nodrop'
+        f'| json field=_raw "DestinationPort", "{path}" as DestinationPort, {written} nodrop'
         in query
     )
+    assert f"by window_phase, window_start_ms, {written}\n" in query
     same_source = [
-        sumo_simulator.event(minute * MINUTE, {"DestinationPort": "4444", "src-ip": "10.0.0.1"})
+        sumo_simulator.event(minute * MINUTE, {"DestinationPort": "4444", name: "10.0.0.1"})
         for minute in (1, 2, 3)
     ]
     two_sources = same_source[:2] + [
-        sumo_simulator.event(3 * MINUTE, {"DestinationPort": "4444", "src-ip": "10.0.0.2"})
+        sumo_simulator.event(3 * MINUTE, {"DestinationPort": "4444", name: "10.0.0.2"})
     ]
     assert sumo_simulator.run(query, same_source)
     assert not sumo_simulator.run(query, two_sources)

@@ -15,8 +15,16 @@ BACKSLASH = regex_char("\\")
 # One character of a JSON string value as it appears in the raw text: a plain character other
 # than the quote that would end the value, a two-character escape, or a `\\uXXXX` escape. A
 # wildcard of a keyword stands for such characters, so it never reaches into another field.
+# A character beyond the basic plane is one surrogate pair, so a lone `\\uXXXX` is no surrogate.
 VALUE_ENDS = hex_escape('"') + hex_escape("\\")
-ANY_ENCODED_CHAR = f"(?:[^{VALUE_ENDS}]|{BACKSLASH}u[0-9a-f]{{4}}|{BACKSLASH}[^u])"
+SURROGATE_PAIR = f"{BACKSLASH}ud[89ab][0-9a-f]{{2}}{BACKSLASH}ud[c-f][0-9a-f]{{2}}"
+BASIC_ESCAPE = f"{BACKSLASH}u(?:[0-9a-ce-f][0-9a-f]{{3}}|d[0-7][0-9a-f]{{2}})"
+ANY_ENCODED_CHAR = (
+    f"(?:[^{VALUE_ENDS}]|{SURROGATE_PAIR}|{BASIC_ESCAPE}|{BACKSLASH}[^u])"
+)
+# Whole characters of the raw text before the keyword, so that it never starts inside an
+# escape (`\\n` followed by `c.exe` holds no `nc.exe`).
+WHOLE_CHARACTERS = f"(?:[^{hex_escape(chr(92))}]|{BACKSLASH}.)*"
 
 
 def keyword_search(value: SigmaString) -> str:
@@ -34,7 +42,7 @@ def keyword_search(value: SigmaString) -> str:
             body.append(ANY_ENCODED_CHAR)
         else:
             body.extend(encoded_char(char) for char in str(part))
-    return "_raw matches " + regex_literal("(?is)^.*" + "".join(body) + ".*$")
+    return "_raw matches " + regex_literal("(?is)^" + WHOLE_CHARACTERS + "".join(body) + ".*$")
 
 
 def encoded_char(char: str) -> str:

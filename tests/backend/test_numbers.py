@@ -128,7 +128,7 @@ def test_decimal_keyword_is_searched_as_its_plain_decimal_text():
         condition: keywords
     """))
 
-    assert query == "*\n| where _raw matches /(?is)^.*0\\.00001.*$/"
+    assert query == "*\n| where _raw matches /(?is)^(?:[^\\x{5c}]|\\\\.)*0\\.00001.*$/"
     check_query(query)
     assert matches(query, {"Message": "ratio 0.00001 reached"})
     assert not matches(query, {"Message": "ratio 1e-05 reached"})

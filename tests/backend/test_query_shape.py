@@ -62,7 +62,7 @@ def test_field_name_with_a_quote_is_rejected():
 def test_rule_with_only_keywords_has_no_json_stage():
     query = convert(detection_rule("keywords:\n    - evil\ncondition: keywords"))
 
-    assert query == "*\n| where _raw matches /(?is)^.*evil.*$/"
+    assert query == "*\n| where _raw matches /(?is)^(?:[^\\x{5c}]|\\\\.)*evil.*$/"
 
 
 def test_search_for_gives_the_search_object_of_a_rule():

@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sigma.backends.sumo.literals import number_text
+from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
 
 from tests.sumo import check_query
 
@@ -171,3 +172,27 @@ def _significant_digits(text: str) -> str:
 )
 def test_number_text_examples(number, text):
     assert number_text(number) == text
+
+
+@pytest.mark.parametrize("value", ["12345678901234567890123", "1.5e+300", "-9007199254740992"])
+def test_a_number_pysigma_may_have_rounded_is_refused(value):
+    rule = detection_rule(f"""
+        sel:
+            a: {value}
+        condition: sel
+    """)
+
+    with pytest.raises(SigmaFeatureNotSupportedByBackendError, match="quote the value"):
+        convert(rule)
+
+
+def test_the_largest_exact_integer_is_compared_as_its_text():
+    query = convert(detection_rule("""
+        sel:
+            a|lt: 9007199254740991
+        condition: sel
+    """))
+
+    assert query.endswith("num(a) < 9007199254740991")
+    assert matches(query, {"a": "9007199254740990"})
+    assert not matches(query, {"a": "9007199254740991"})

@@ -11,9 +11,9 @@ from sigma.exceptions import SigmaCorrelationRuleError
 
 from .correlation_bases import Base, label
 from .correlation_columns import Field, field_name
+from .correlation_windows import timespan_ms
+from .literals import NUMBER_SHAPE
 
-# Values summed, averaged or ranked: an optional minus, digits, an optional decimal fraction.
-NUMBER_SHAPE = "/^-?[0-9]+([.][0-9]+)?$/"
 
 TEMPORAL_TYPES = (SigmaCorrelationType.TEMPORAL, SigmaCorrelationType.TEMPORAL_ORDERED)
 NUMERIC_TYPES = (
@@ -45,7 +45,7 @@ def pre_aggregate_stages(rule: SigmaCorrelationRule, bases: list[Base]) -> list[
     """
     if rule.type != SigmaCorrelationType.TEMPORAL_ORDERED:
         return []
-    span = rule.timespan.seconds * 1000
+    span = timespan_ms(rule)
     lines = []
     for base in bases:
         lines.append(

@@ -28,10 +28,15 @@ def _duration(ms: int) -> str:
     return "".join(parts)
 
 
+def timespan_ms(rule: SigmaCorrelationRule) -> int:
+    """The correlation's timespan in milliseconds, the unit of `_messageTime`."""
+    return rule.timespan.seconds * 1000
+
+
 def window_stages(rule: SigmaCorrelationRule) -> list[str]:
     """Copy each event once per phase and compute the start of its window in that phase."""
     # Shortcoming: a burst longer than span - step can be split in every phase and missed.
-    span = rule.timespan.seconds * 1000
+    span = timespan_ms(rule)
     step = span // WINDOW_PHASES
     caught = span - step
     phases = ",".join(str(p) for p in range(WINDOW_PHASES))

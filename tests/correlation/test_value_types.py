@@ -119,7 +119,7 @@ def test_an_event_without_the_field_is_not_a_value():
 def test_value_sum_adds_values_shaped_like_numbers():
     assert query("value_sum", "{field: BytesSent, gt: 1000}") == (
         HEAD
-        + "| where !isNull(BytesSent) and BytesSent matches /^-?[0-9]+([.][0-9]+)?$/\n"
+        + "| where !isNull(BytesSent) and BytesSent matches /^-?[0-9]+(?:\\.[0-9]+)?$/\n"
         + "| num(BytesSent) as value_number\n"
         + WINDOWS
         + AGGREGATE.format(aggregate="sum(value_number) as value_sum")

@@ -1,6 +1,6 @@
 """The Sumo Logic search backend."""
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
 from sigma.collection import SigmaCollection
@@ -12,7 +12,7 @@ from sigma.rule import SigmaRule
 
 from .conditions import ConditionRenderer, Node
 from .correlation import correlation_fields, render_correlation
-from .correlation_columns import field_name, same_field
+from .correlation_columns import with_extracted
 from .expressions import render
 from .layouts import LAYOUT_STATE, SCOPE_STATE, UnknownLogsourceError, json_path
 from .ordering import references_first
@@ -123,7 +123,7 @@ class SumoLogicBackend(TextQueryBackend):
                 )
             needed = correlation_fields(rule)
             searches = [
-                (reference.reference, _with_fields(self.search_for(reference.rule),
+                (reference.reference, with_extracted(self.search_for(reference.rule),
                                                    needed.get(reference.reference, ()), rule))
                 for reference in rule.rules
                 if isinstance(reference.rule, SigmaRule)
@@ -211,26 +211,6 @@ class SumoLogicBackend(TextQueryBackend):
                 "a rule must have exactly one condition, and must not have been finalized as text"
             )
         return searches[0]
-
-
-def _with_fields(
-    search: SumoSearch, fields: tuple[str, ...], rule: SigmaCorrelationRule
-) -> SumoSearch:
-    """The search, also extracting the fields a correlation groups by or aggregates.
-
-    Each added field is named as the correlation's stages write it (`%"src-ip"` for a name
-    that is no plain identifier), so that they read the field the search extracted.
-    """
-    missing = [
-        name for name in fields
-        if not any(same_field(extraction.name, name, rule) for extraction in search.extractions)
-    ]
-    if not missing or search.layout is None:
-        return search
-    added = tuple(
-        FieldExtraction(json_path(search.layout, name), field_name(name, rule)) for name in missing
-    )
-    return replace(search, extractions=search.extractions + added)
 
 
 def _unknown_logsource(rule: SigmaRule | SigmaCorrelationRule) -> str:

@@ -7,7 +7,7 @@ it computes itself, and fields a base rule's search does not extract.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sigma.correlations import (
     SigmaCorrelationCondition,
@@ -19,6 +19,8 @@ from sigma.exceptions import SigmaBackendError, SigmaCorrelationRuleError
 
 from .correlation_bases import Base, label, reference_names, unsupported
 from .fields import SUMO_WORDS
+from .layouts import json_path
+from .search import FieldExtraction, SumoSearch
 
 # The column that the correlation condition compares, per type without a rule tag.
 CONDITION_COLUMNS = {
@@ -138,10 +140,30 @@ def check_names(rule: SigmaCorrelationRule, bases: list[Base], fields: list[Fiel
             raise unsupported(rule, f"the field '{name}', named like a column the query computes")
 
 
-def same_field(extracted: str, wanted: str, rule: SigmaCorrelationRule) -> bool:
+def _same_field(extracted: str, wanted: str, rule: SigmaCorrelationRule) -> bool:
     """Whether an extraction's name is the field a correlation asks for (any case, any quoting)."""
     candidates = {wanted.lower(), field_name(wanted, rule).lower()}
     return extracted.lower() in candidates
+
+
+def with_extracted(
+    search: SumoSearch, fields: tuple[str, ...], rule: SigmaCorrelationRule
+) -> SumoSearch:
+    """The search, also extracting the fields a correlation groups by or aggregates.
+
+    Each added field is named as the correlation's stages write it (`%"src-ip"` for a name
+    that is no plain identifier), so that they read the field the search extracted.
+    """
+    missing = [
+        name for name in fields
+        if not any(_same_field(extraction.name, name, rule) for extraction in search.extractions)
+    ]
+    if not missing or search.layout is None:
+        return search
+    added = tuple(
+        FieldExtraction(json_path(search.layout, name), field_name(name, rule)) for name in missing
+    )
+    return replace(search, extractions=search.extractions + added)
 
 
 def check_extracted(rule: SigmaCorrelationRule, bases: list[Base], fields: list[Field]) -> None:
@@ -150,7 +172,7 @@ def check_extracted(rule: SigmaCorrelationRule, bases: list[Base], fields: list[
         for source in (f.sources[index] for f in fields):
             if source.startswith("_"):
                 continue
-            if not any(same_field(e.name, source, rule) for e in base.search.extractions):
+            if not any(_same_field(e.name, source, rule) for e in base.search.extractions):
                 raise SigmaBackendError(
                     f"the search of rule '{base.reference.reference}' does not extract the "
                     f"field '{source}' that {label(rule)} groups or aggregates by",

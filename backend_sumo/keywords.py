@@ -16,7 +16,8 @@ BACKSLASH = regex_char("\\")
 # than the quote that would end the value, a two-character escape, or a `\\uXXXX` escape. A
 # wildcard of a keyword stands for such characters, so it never reaches into another field.
 # A character beyond the basic plane is one surrogate pair, so a lone `\\uXXXX` is no surrogate.
-VALUE_ENDS = hex_escape('"') + hex_escape("\\")
+ESCAPE_START = hex_escape("\\")
+VALUE_ENDS = hex_escape('"') + ESCAPE_START
 SURROGATE_PAIR = f"{BACKSLASH}ud[89ab][0-9a-f]{{2}}{BACKSLASH}ud[c-f][0-9a-f]{{2}}"
 BASIC_ESCAPE = f"{BACKSLASH}u(?:[0-9a-ce-f][0-9a-f]{{3}}|d[0-7][0-9a-f]{{2}})"
 ANY_ENCODED_CHAR = (
@@ -24,7 +25,7 @@ ANY_ENCODED_CHAR = (
 )
 # Whole characters of the raw text before the keyword, so that it never starts inside an
 # escape (`\\n` followed by `c.exe` holds no `nc.exe`).
-WHOLE_CHARACTERS = f"(?:[^{hex_escape(chr(92))}]|{BACKSLASH}.)*"
+WHOLE_CHARACTERS = f"(?:[^{ESCAPE_START}]|{BACKSLASH}.)*"
 
 
 def keyword_search(value: SigmaString) -> str:
